@@ -1,0 +1,1 @@
+"""The Supplygraph API: FastAPI serving a strawberry GraphQL schema over Neo4j."""

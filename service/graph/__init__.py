@@ -1,0 +1,1 @@
+"""The graph layer: the only code that speaks Cypher."""

@@ -1,0 +1,192 @@
+"""The Cypher that writes seed rows: node upserts, owned links, derived edges, staged publishing.
+
+Two targets share the statements: `Entity` (the live graph, used inside one transaction for the
+curated data) and `Staged` (large loads: nodes wait under the Staged label, invisible to every
+query that matches a real label, until one transaction publishes them). Labels and relationship
+types below come from the fixed tables in this module, never from input.
+"""
+
+from typing import Any, Literal, LiteralString
+
+from neo4j import ManagedTransaction
+
+Target = Literal["Entity", "Staged"]
+
+LABELS: tuple[LiteralString, ...] = ("Source", "Company", "Person", "Facility", "Partnership", "Event")
+
+# Which links an entity owns: deleted and rewritten whenever the entity changes.
+_OWNED_OUTGOING: LiteralString = "SOURCED_BY|SUBSIDIARY_OF|HOLDS_POSITION|PART_OF|CONCERNS|ABOUT"
+_OWNED_INCOMING: LiteralString = "PARTY_TO|OWNS|OPERATES|DEVELOPS|OCCUPIES"
+DERIVED: tuple[LiteralString, ...] = ("SUPPLIES", "INVESTS_IN", "MONEY_FLOW")
+FACILITY_LINKS: tuple[LiteralString, ...] = ("OWNS", "OPERATES", "DEVELOPS", "OCCUPIES")
+
+
+def _node_statement(label: LiteralString, target: Target) -> LiteralString:
+    if target == "Staged":
+        return (
+            "UNWIND $rows AS row CREATE (n:Staged) "
+            "SET n = row, n.load_id = $load_id, n.staged_label = '" + label + "'"
+        )
+    return "UNWIND $rows AS row MERGE (n:" + label + " {id: row.id}) SET n += row, n:Entity"
+
+
+def _link_statements(t: Target) -> dict[str, LiteralString]:
+    m: LiteralString = "Staged" if t == "Staged" else "Entity"
+    statements: dict[str, LiteralString] = {
+        "SOURCED_BY": (
+            "UNWIND $rows AS row MATCH (n:" + m + " {id: row.entity}) MATCH (s:" + m + " {id: row.source}) "
+            "CREATE (n)-[r:SOURCED_BY]->(s) "
+            "SET r = row {.ord, .quote, .row, .attribute, .value, .preferred, .note, .post_2025}"
+        ),
+        "SUBSIDIARY_OF": (
+            "UNWIND $rows AS row MATCH (c:" + m + " {id: row.child}) MATCH (p:" + m + " {id: row.parent}) "
+            "CREATE (c)-[:SUBSIDIARY_OF]->(p)"
+        ),
+        "PART_OF": (
+            "UNWIND $rows AS row MATCH (c:" + m + " {id: row.child}) MATCH (p:" + m + " {id: row.parent}) "
+            "CREATE (c)-[:PART_OF]->(p)"
+        ),
+        "HOLDS_POSITION": (
+            "UNWIND $rows AS row MATCH (p:" + m + " {id: row.person}) MATCH (c:" + m + " {id: row.company}) "
+            "CREATE (p)-[r:HOLDS_POSITION]->(c) "
+            "SET r = row {.title, .role, .since_on, .since_precision, .until_on, .until_precision, "
+            ".sources, .quotes}"
+        ),
+        "PARTY_TO": (
+            "UNWIND $rows AS row MATCH (c:"
+            + m
+            + " {id: row.company}) MATCH (p:"
+            + m
+            + " {id: row.partnership}) "
+            "CREATE (c)-[r:PARTY_TO]->(p) "
+            "SET r = row {.role, .ord, .value_amount, .value_currency, .value_usd, .value_qualifier}"
+        ),
+        "CONCERNS": (
+            "UNWIND $rows AS row MATCH (p:"
+            + m
+            + " {id: row.partnership}) MATCH (f:"
+            + m
+            + " {id: row.facility}) "
+            "CREATE (p)-[:CONCERNS]->(f)"
+        ),
+        "ABOUT": (
+            "UNWIND $rows AS row MATCH (e:" + m + " {id: row.event}) MATCH (s:" + m + " {id: row.subject}) "
+            "CREATE (e)-[:ABOUT]->(s)"
+        ),
+    }
+    for link in FACILITY_LINKS:
+        statements[link] = (
+            "UNWIND $rows AS row MATCH (c:"
+            + m
+            + " {id: row.company}) MATCH (f:"
+            + m
+            + " {id: row.facility}) "
+            "CREATE (c)-[r:" + link + "]->(f) "
+            "SET r = row {.since_on, .since_precision, .until_on, .until_precision, .sources, .quotes}"
+        )
+    for derived in DERIVED:
+        statements[derived] = (
+            "UNWIND $rows AS row MATCH (a:" + m + " {id: row.from}) MATCH (b:" + m + " {id: row.to}) "
+            "CREATE (a)-[r:" + derived + "]->(b) "
+            "SET r = row {.partnership, .kind, .status, .value_usd, .announced_on}, r.derived = true"
+        )
+    return statements
+
+
+NODE_STATEMENTS: dict[Target, dict[str, LiteralString]] = {
+    t: {label: _node_statement(label, t) for label in LABELS} for t in ("Entity", "Staged")
+}
+LINK_STATEMENTS: dict[Target, dict[str, LiteralString]] = {
+    t: _link_statements(t) for t in ("Entity", "Staged")
+}
+
+
+class WriteMismatch(Exception):
+    """A write touched fewer relationships than rows: some referenced node is missing."""
+
+
+def split_facility_links(links: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """FACILITY_LINK rows carry their type; give each type its own statement's rows."""
+    out = {k: v for k, v in links.items() if k != "FACILITY_LINK"}
+    for row in links.get("FACILITY_LINK", []):
+        out.setdefault(row["type"], []).append(row)
+    return out
+
+
+def existing_hashes(tx: ManagedTransaction, origin: str) -> dict[str, str]:
+    result = tx.run(
+        "MATCH (n:Entity) WHERE n.origin = $origin RETURN n.id AS id, n.content_hash AS hash",
+        origin=origin,
+    )
+    return {record["id"]: record["hash"] for record in result}
+
+
+def hashes_of(tx: ManagedTransaction, ids: list[str]) -> dict[str, str]:
+    result = tx.run(
+        "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, n.content_hash AS hash",
+        ids=ids,
+    )
+    return {record["id"]: record["hash"] for record in result}
+
+
+def delete_entities(tx: ManagedTransaction, ids: list[str]) -> None:
+    """Remove entities and the derived edges their partnerships produced."""
+    for derived in DERIVED:
+        tx.run(
+            "UNWIND $ids AS id MATCH ()-[r:" + derived + " {partnership: id}]->() DELETE r", ids=ids
+        ).consume()
+    tx.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n", ids=ids).consume()
+
+
+def delete_owned_links(tx: ManagedTransaction, ids: list[str]) -> None:
+    """Drop the links the given entities own, before they are written again."""
+    tx.run(
+        "UNWIND $ids AS id MATCH (:Entity {id: id})-[r:" + _OWNED_OUTGOING + "]->() DELETE r", ids=ids
+    ).consume()
+    tx.run(
+        "UNWIND $ids AS id MATCH (:Entity {id: id})<-[r:" + _OWNED_INCOMING + "]-() DELETE r", ids=ids
+    ).consume()
+    for derived in DERIVED:
+        tx.run(
+            "UNWIND $ids AS id MATCH ()-[r:" + derived + " {partnership: id}]->() DELETE r", ids=ids
+        ).consume()
+
+
+def write_nodes(
+    tx: ManagedTransaction, target: Target, label: str, rows: list[dict[str, Any]], load_id: str = ""
+) -> int:
+    summary = tx.run(NODE_STATEMENTS[target][label], rows=rows, load_id=load_id).consume()
+    return summary.counters.nodes_created
+
+
+def write_links(tx: ManagedTransaction, target: Target, kind: str, rows: list[dict[str, Any]]) -> int:
+    summary = tx.run(LINK_STATEMENTS[target][kind], rows=rows).consume()
+    created = summary.counters.relationships_created
+    if created != len(rows):
+        raise WriteMismatch(
+            f"{kind}: {len(rows)} rows but {created} relationships written (a referenced id is missing)"
+        )
+    return created
+
+
+def publish_staged(tx: ManagedTransaction, load_id: str) -> int:
+    """Give staged nodes their real labels, all in the caller's single transaction."""
+    published = 0
+    for label in LABELS:
+        summary = tx.run(
+            "MATCH (n:Staged {load_id: $load_id}) WHERE n.staged_label = '" + label + "' "
+            "SET n:Entity:" + label + " REMOVE n:Staged, n.staged_label, n.load_id",
+            load_id=load_id,
+        ).consume()
+        published += summary.counters.labels_added // 2
+    return published
+
+
+def staged_load_ids(tx: ManagedTransaction) -> list[str]:
+    return [r["load_id"] for r in tx.run("MATCH (n:Staged) RETURN DISTINCT n.load_id AS load_id")]
+
+
+def delete_staged_batch(tx: ManagedTransaction, batch_size: int) -> int:
+    """Delete up to `batch_size` staged nodes left by an aborted load; 0 when none are left."""
+    summary = tx.run("MATCH (n:Staged) WITH n LIMIT $limit DETACH DELETE n", limit=batch_size).consume()
+    return summary.counters.nodes_deleted

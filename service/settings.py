@@ -1,0 +1,62 @@
+"""Every setting of the service, the seed loader and the local launcher, read from the environment.
+
+A `.env` file in the working directory is read too. README.md lists each variable with its default.
+"""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PASSWORD = "supplygraph-dev"  # noqa: S105 - development default; production refuses it
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = REPO_ROOT / ".neo4j"  # git-ignored: local servers' data, logs and pid files
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    app_env: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        description="production refuses the default Neo4j password.",
+    )
+    neo4j_uri: str = Field(default="", description="Bolt URI; empty means bolt://127.0.0.1:$NEO4J_BOLT_PORT.")
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = DEFAULT_PASSWORD
+    neo4j_database: str = "neo4j"
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_local_home: Path | None = Field(
+        default=None,
+        description="Home of the local launcher's server; empty means .neo4j/bolt-$NEO4J_BOLT_PORT.",
+    )
+    neo4j_heap: str = Field(default="2g", pattern=r"^\d+[mgMG]$")
+    neo4j_pagecache: str = Field(default="1g", pattern=r"^\d+[mgMG]$")
+    neo4j_query_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds a read may run before Neo4j stops it."
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_workers: int = Field(default=1, ge=1, le=64)
+
+    @property
+    def local_home(self) -> Path:
+        """The local launcher's home (always set after validation)."""
+        assert self.neo4j_local_home is not None
+        return self.neo4j_local_home
+
+    @model_validator(mode="after")
+    def _derive_and_check(self) -> Self:
+        if self.neo4j_local_home is None:
+            object.__setattr__(self, "neo4j_local_home", STATE_DIR / f"bolt-{self.neo4j_bolt_port}")
+        if not self.neo4j_uri:
+            object.__setattr__(self, "neo4j_uri", f"bolt://127.0.0.1:{self.neo4j_bolt_port}")
+        if self.app_env is Environment.PRODUCTION and self.neo4j_password == DEFAULT_PASSWORD:
+            raise ValueError("APP_ENV=production with the default NEO4J_PASSWORD; set a real password.")
+        return self

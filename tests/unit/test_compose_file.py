@@ -1,0 +1,42 @@
+"""docker-compose.yml, checked statically (no Docker engine runs where CI does)."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from neo4j_local.version import neo4j_version
+from service.settings import Settings
+
+COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+
+
+def _compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    return data
+
+
+def test_services_and_healthchecks() -> None:
+    services = _compose()["services"]
+    assert set(services) == {"neo4j", "seed", "api"}
+    assert "cypher-shell" in " ".join(services["neo4j"]["healthcheck"]["test"])
+    assert "/readyz" in " ".join(services["api"]["healthcheck"]["test"])
+    assert services["seed"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert services["api"]["depends_on"]["seed"]["condition"] == "service_completed_successfully"
+    assert services["seed"]["command"] == ["python", "-m", "seed"]
+    assert any("8000" in port for port in services["api"]["ports"])
+    assert "neo4j-data:/data" in services["neo4j"]["volumes"]
+
+
+def test_the_image_is_the_pinned_version() -> None:
+    version = neo4j_version()
+    assert version.startswith("5.26.")
+    assert _compose()["services"]["neo4j"]["image"] == f"neo4j:{version}-community"
+
+
+def test_every_variable_set_for_our_services_is_a_setting() -> None:
+    fields = {name.upper() for name in Settings.model_fields}
+    services = _compose()["services"]
+    for name in ("seed", "api"):
+        unknown = set(services[name]["environment"]) - fields
+        assert not unknown, f"{name} sets variables no setting reads: {unknown}"

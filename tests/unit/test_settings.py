@@ -1,0 +1,31 @@
+import pytest
+from pydantic import ValidationError
+
+from service.settings import DEFAULT_PASSWORD, Settings
+
+
+def test_defaults_need_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    settings = Settings(_env_file=None)
+    assert settings.neo4j_uri == "bolt://127.0.0.1:7687"
+    assert settings.api_port == 8000
+    assert settings.local_home.name == "bolt-7687"
+
+
+def test_the_bolt_port_moves_the_uri_and_the_data_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.delenv("NEO4J_LOCAL_HOME", raising=False)
+    monkeypatch.setenv("NEO4J_BOLT_PORT", "7700")
+    settings = Settings(_env_file=None)
+    assert settings.neo4j_uri == "bolt://127.0.0.1:7700"
+    assert settings.local_home.name == "bolt-7700"
+
+
+def test_production_refuses_the_default_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("NEO4J_PASSWORD", DEFAULT_PASSWORD)
+    with pytest.raises(ValidationError, match="default NEO4J_PASSWORD"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("NEO4J_PASSWORD", "a-real-secret")
+    assert Settings(_env_file=None).app_env == "production"
