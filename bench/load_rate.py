@@ -12,28 +12,27 @@ import argparse
 import os
 import resource
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from neo4j import GraphDatabase
 
-from neo4j import GraphDatabase  # noqa: E402
-
-from neo4j_local import LocalNeo4j  # noqa: E402
-from neo4j_local.server import free_port  # noqa: E402
-from seed.loader import load_staged  # noqa: E402
-from seed.synthetic import generate  # noqa: E402
-from seed.yaml_files import data_files  # noqa: E402
-from service.graph.schema import apply_schema  # noqa: E402
+from neo4j_local import LocalNeo4j
+from neo4j_local.server import free_port
+from seed.loader import load_staged
+from seed.synthetic import generate
+from seed.yaml_files import data_files
+from service.graph.schema import apply_schema
 
 TARGET = 50_000
 PASSWORD = "bench-password-1"  # noqa: S105 - throwaway local server
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--companies", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
@@ -44,8 +43,9 @@ def main() -> int:
         if uri := os.environ.get("NEO4J_URI"):
             auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"])
         else:
-            local = LocalNeo4j(home=work / "neo4j", bolt_port=free_port(), password=PASSWORD,
-                               heap="4g", pagecache="2g")
+            local = LocalNeo4j(
+                home=work / "neo4j", bolt_port=free_port(), password=PASSWORD, heap="4g", pagecache="2g"
+            )
             local.start()
             uri, auth = local.uri, ("neo4j", PASSWORD)
         started = time.perf_counter()
@@ -53,15 +53,19 @@ def main() -> int:
         generated = time.perf_counter() - started
         files = list(data_files(work / "data"))
         size = sum(f.stat().st_size for f in files)
-        print(f"generated {sum(counts.values()):,} entries ({size / 1e6:.0f} MB) in {generated:.1f}s: {counts}")
+        print(
+            f"generated {sum(counts.values()):,} entries ({size / 1e6:.0f} MB) in {generated:.1f}s: {counts}"
+        )
         with GraphDatabase.driver(uri, auth=auth) as driver:
             apply_schema(driver, "neo4j")
             report = load_staged(driver, "neo4j", files, origin="synthetic", show_progress=False)
             records, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n")
         rate = report.relationships_written / report.seconds
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"loaded {report.nodes_written:,} nodes and {report.relationships_written:,} relationships "
-              f"in {report.seconds:.1f}s (graph now holds {records[0]['n']:,} relationships)")
+        print(
+            f"loaded {report.nodes_written:,} nodes and {report.relationships_written:,} relationships "
+            f"in {report.seconds:.1f}s (graph now holds {records[0]['n']:,} relationships)"
+        )
         print(f"rate: {rate:,.0f} relationships/s; target {TARGET:,}/s; ratio {rate / TARGET:.2f}")
         print(f"loader peak RSS: {peak_mb:,.0f} MB")
     finally:

@@ -27,7 +27,7 @@ from seed.partial_date import PartialDateValue
 from seed.vocab import INVESTMENT_DIRECTIONS, MONEY_DIRECTIONS, SUPPLY_DIRECTIONS, PartyRole
 
 # Bump when the mapping below changes, so the next load rewrites every entity.
-ROW_FORMAT = "1"
+ROW_FORMAT = "2"
 
 Row = dict[str, Any]
 
@@ -227,6 +227,9 @@ def _derived(partnership: Partnership) -> Iterator[tuple[str, Row]]:
         ("MONEY_FLOW", MONEY_DIRECTIONS),
     )
     total = partnership.value.usd if partnership.value else None
+    # Where parties carry their own amounts, the total belongs to those flows only: a deal that
+    # pairs a US$100B investment with a purchase must not show US$100B moving both ways.
+    split = any(party.value for party in partnership.parties)
     seen: set[tuple[str, str, str]] = set()
     for kind, table in tables:
         for from_role, to_role in table:
@@ -236,7 +239,7 @@ def _derived(partnership: Partnership) -> Iterator[tuple[str, Row]]:
                     if source.company == target.company or key in seen:
                         continue
                     seen.add(key)
-                    own = source.value if source.value else target.value
+                    own = source.value or target.value
                     yield (
                         kind,
                         {
@@ -245,7 +248,7 @@ def _derived(partnership: Partnership) -> Iterator[tuple[str, Row]]:
                             "partnership": partnership.id,
                             "kind": partnership.kind.value,
                             "status": partnership.status.value,
-                            "value_usd": own.usd if own else total,
+                            "value_usd": own.usd if own else (None if split else total),
                             "announced_on": as_date(partnership.announced),
                         },
                     )

@@ -63,7 +63,21 @@ def test_roles_become_derived_edges_in_both_directions() -> None:
         ("MONEY_FLOW", "nvidia", "openai"),
     }
     assert all(r["partnership"] == "nvidia-openai-10gw" for r in rows.links["MONEY_FLOW"])
-    assert rows.links["MONEY_FLOW"][0]["value_usd"] == 100e9
+    flows = {(r["from"], r["to"]): r["value_usd"] for r in rows.links["MONEY_FLOW"]}
+    assert flows == {("openai", "nvidia"): 100e9, ("nvidia", "openai"): 100e9}
+
+
+def test_party_amounts_stay_with_their_own_flows() -> None:
+    rows = Rows()
+    parties = [
+        {"company": "nvidia", "role": "investor", "value": {"amount": "100B", "qualifier": "up_to"}},
+        {"company": "nvidia", "role": "supplier"},
+        {"company": "openai", "role": "investee"},
+        {"company": "openai", "role": "customer"},
+    ]
+    add_partnership(rows, _deal(parties=parties), "seed")
+    flows = {(r["from"], r["to"]): r["value_usd"] for r in rows.links["MONEY_FLOW"]}
+    assert flows == {("openai", "nvidia"): None, ("nvidia", "openai"): 100e9}
 
 
 def test_a_partnership_needs_two_companies_and_no_repeated_role() -> None:
