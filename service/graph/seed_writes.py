@@ -30,65 +30,64 @@ def _node_statement(label: LiteralString, target: Target) -> LiteralString:
     return "UNWIND $rows AS row MERGE (n:" + label + " {id: row.id}) SET n += row, n:Entity"
 
 
+def _link(
+    m: LiteralString,
+    start: LiteralString,
+    end: LiteralString,
+    rel: LiteralString,
+    props: tuple[LiteralString, ...] = (),
+    extra: LiteralString = "",
+) -> LiteralString:
+    # Properties go inline into CREATE: a later SET from a map would make the planner add an
+    # Eager step that materialises every row first (measured ~15% slower on SOURCED_BY).
+    inline: LiteralString = ", ".join(p + ": row." + p for p in props)
+    if extra:
+        inline = inline + ", " + extra if inline else extra
+    return (
+        "UNWIND $rows AS row MATCH (a:" + m + " {id: row." + start + "}) "
+        "MATCH (b:" + m + " {id: row." + end + "}) "
+        "CREATE (a)-[:" + rel + " {" + inline + "}]->(b)"
+    )
+
+
+_SPAN: tuple[LiteralString, ...] = ("since_on", "since_precision", "until_on", "until_precision")
+
+
 def _link_statements(t: Target) -> dict[str, LiteralString]:
     m: LiteralString = "Staged" if t == "Staged" else "Entity"
     statements: dict[str, LiteralString] = {
-        "SOURCED_BY": (
-            "UNWIND $rows AS row MATCH (n:" + m + " {id: row.entity}) MATCH (s:" + m + " {id: row.source}) "
-            "CREATE (n)-[r:SOURCED_BY]->(s) "
-            "SET r = row {.ord, .quote, .row, .attribute, .value, .preferred, .note, .post_2025}"
+        "SOURCED_BY": _link(
+            m,
+            "entity",
+            "source",
+            "SOURCED_BY",
+            ("ord", "quote", "row", "attribute", "value", "preferred", "note", "post_2025"),
         ),
-        "SUBSIDIARY_OF": (
-            "UNWIND $rows AS row MATCH (c:" + m + " {id: row.child}) MATCH (p:" + m + " {id: row.parent}) "
-            "CREATE (c)-[:SUBSIDIARY_OF]->(p)"
+        "SUBSIDIARY_OF": _link(m, "child", "parent", "SUBSIDIARY_OF"),
+        "PART_OF": _link(m, "child", "parent", "PART_OF"),
+        "HOLDS_POSITION": _link(
+            m, "person", "company", "HOLDS_POSITION", ("title", "role", *_SPAN, "sources", "quotes")
         ),
-        "PART_OF": (
-            "UNWIND $rows AS row MATCH (c:" + m + " {id: row.child}) MATCH (p:" + m + " {id: row.parent}) "
-            "CREATE (c)-[:PART_OF]->(p)"
+        "PARTY_TO": _link(
+            m,
+            "company",
+            "partnership",
+            "PARTY_TO",
+            ("role", "ord", "value_amount", "value_currency", "value_usd", "value_qualifier"),
         ),
-        "HOLDS_POSITION": (
-            "UNWIND $rows AS row MATCH (p:" + m + " {id: row.person}) MATCH (c:" + m + " {id: row.company}) "
-            "CREATE (p)-[r:HOLDS_POSITION]->(c) "
-            "SET r = row {.title, .role, .since_on, .since_precision, .until_on, .until_precision, "
-            ".sources, .quotes}"
-        ),
-        "PARTY_TO": (
-            "UNWIND $rows AS row MATCH (c:"
-            + m
-            + " {id: row.company}) MATCH (p:"
-            + m
-            + " {id: row.partnership}) "
-            "CREATE (c)-[r:PARTY_TO]->(p) "
-            "SET r = row {.role, .ord, .value_amount, .value_currency, .value_usd, .value_qualifier}"
-        ),
-        "CONCERNS": (
-            "UNWIND $rows AS row MATCH (p:"
-            + m
-            + " {id: row.partnership}) MATCH (f:"
-            + m
-            + " {id: row.facility}) "
-            "CREATE (p)-[:CONCERNS]->(f)"
-        ),
-        "ABOUT": (
-            "UNWIND $rows AS row MATCH (e:" + m + " {id: row.event}) MATCH (s:" + m + " {id: row.subject}) "
-            "CREATE (e)-[:ABOUT]->(s)"
-        ),
+        "CONCERNS": _link(m, "partnership", "facility", "CONCERNS"),
+        "ABOUT": _link(m, "event", "subject", "ABOUT"),
     }
     for link in FACILITY_LINKS:
-        statements[link] = (
-            "UNWIND $rows AS row MATCH (c:"
-            + m
-            + " {id: row.company}) MATCH (f:"
-            + m
-            + " {id: row.facility}) "
-            "CREATE (c)-[r:" + link + "]->(f) "
-            "SET r = row {.since_on, .since_precision, .until_on, .until_precision, .sources, .quotes}"
-        )
+        statements[link] = _link(m, "company", "facility", link, (*_SPAN, "sources", "quotes"))
     for derived in DERIVED:
-        statements[derived] = (
-            "UNWIND $rows AS row MATCH (a:" + m + " {id: row.from}) MATCH (b:" + m + " {id: row.to}) "
-            "CREATE (a)-[r:" + derived + "]->(b) "
-            "SET r = row {.partnership, .kind, .status, .value_usd, .announced_on}, r.derived = true"
+        statements[derived] = _link(
+            m,
+            "from",
+            "to",
+            derived,
+            ("partnership", "kind", "status", "value_usd", "announced_on"),
+            extra="derived: true",
         )
     return statements
 
