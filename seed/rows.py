@@ -27,7 +27,7 @@ from seed.partial_date import PartialDateValue
 from seed.vocab import INVESTMENT_DIRECTIONS, MONEY_DIRECTIONS, SUPPLY_DIRECTIONS, PartyRole
 
 # Bump when the mapping below changes, so the next load rewrites every entity.
-ROW_FORMAT = "2"
+ROW_FORMAT = "3"
 
 Row = dict[str, Any]
 
@@ -41,6 +41,16 @@ def _date_props(prefix: str, value: PartialDateValue | None) -> Row:
     return {
         f"{prefix}_on" if prefix else "on": as_date(value),
         f"{prefix}_precision" if prefix else "on_precision": value.precision.value if value else None,
+    }
+
+
+def _span_props(value_since: PartialDateValue | None, value_until: PartialDateValue | None) -> Row:
+    """since/until of a position or facility link, named as the model documents them."""
+    return {
+        "since": as_date(value_since),
+        "since_precision": value_since.precision.value if value_since else None,
+        "until": as_date(value_until),
+        "until_precision": value_until.precision.value if value_until else None,
     }
 
 
@@ -168,8 +178,7 @@ def add_person(rows: Rows, person: Person, origin: str) -> None:
                 "company": position.company,
                 "title": position.title,
                 "role": position.role.value,
-                **_date_props("since", position.since),
-                **_date_props("until", position.until),
+                **_span_props(position.since, position.until),
                 "sources": [e.source for e in position.evidence],
                 "quotes": [e.quote for e in position.evidence],
             },
@@ -206,8 +215,7 @@ def add_facility(rows: Rows, facility: Facility, origin: str) -> None:
                 "facility": facility.id,
                 "company": link.company,
                 "type": link.kind.value.upper(),
-                **_date_props("since", link.since),
-                **_date_props("until", link.until),
+                **_span_props(link.since, link.until),
                 "sources": [e.source for e in link.evidence],
                 "quotes": [e.quote for e in link.evidence],
             },

@@ -50,7 +50,7 @@ def _link(
     )
 
 
-_SPAN: tuple[LiteralString, ...] = ("since_on", "since_precision", "until_on", "until_precision")
+_SPAN: tuple[LiteralString, ...] = ("since", "since_precision", "until", "until_precision")
 
 
 def _link_statements(t: Target) -> dict[str, LiteralString]:
