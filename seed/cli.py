@@ -11,6 +11,9 @@ from pathlib import Path
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
+from neo4j_local import LauncherError
+from neo4j_local.__main__ import server_from_settings
+from seed.bulk import BulkLoadError, bulk_load
 from seed.loader import load_curated, load_staged
 from seed.stream import validate_stream
 from seed.synthetic import generate
@@ -55,6 +58,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace, settings: Settings, with_schema: bool) -> int:
     data = Path(args.data)
+    if args.bulk:
+        return _bulk(args, settings)
     dataset: Dataset | None = None
     if not args.staged and (dataset := _validate(data)) is None:
         return 1
@@ -77,6 +82,28 @@ def _load(args: argparse.Namespace, settings: Settings, with_schema: bool) -> in
         for label, ids in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
             for entity_id in ids[:200]:
                 print(f"  {label}: {entity_id}")
+    return 0
+
+
+def _bulk(args: argparse.Namespace, settings: Settings) -> int:
+    server = server_from_settings(settings)
+    if server.uri != settings.neo4j_uri or server.pid() is None:
+        print(
+            f"--bulk needs the local launcher's server at {server.uri} running (make up, or "
+            f"python -m neo4j_local start); NEO4J_URI is {settings.neo4j_uri}.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        report = bulk_load(
+            server, settings.neo4j_database, list(data_files(Path(args.data))), args.origin, root=Path.cwd()
+        )
+    except InvalidData as invalid:
+        return _print_errors(invalid.errors)
+    except (BulkLoadError, LauncherError) as error:
+        print(f"bulk load failed: {error}", file=sys.stderr)
+        return 2
+    print(report.summary())
     return 0
 
 
@@ -107,6 +134,12 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
         command.add_argument(
             "--staged", action="store_true", help="stream in batches and publish at the end (large inputs)"
+        )
+        command.add_argument(
+            "--bulk",
+            action="store_true",
+            help="offline import into an EMPTY database of the local launcher's server "
+            "(stops and restarts it; the fastest path for large inputs)",
         )
         command.add_argument(
             "--origin",
