@@ -9,7 +9,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from strawberry.fastapi import GraphQLRouter
 
 from service.api.context import Context
-from service.api.schema import schema
+from service.api.schema import build_schema
 from service.graph.driver import open_driver
 from service.health import health_router
 from service.settings import Settings
@@ -43,6 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def context_getter() -> Context:
         return Context(driver=app.state.driver, settings=settings)
 
+    schema = build_schema(settings)
     app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
     app.include_router(health_router())
     return app

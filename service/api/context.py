@@ -12,6 +12,7 @@ from service.settings import Settings
 class Context(BaseContext):
     driver: AsyncDriver
     settings: Settings
+    statements: int = 0  # Cypher statements run for this request (reported in extensions)
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -6,7 +6,8 @@ Exception
  │                       -> SERVICE_UNAVAILABLE ("Neo4j is unavailable")
  ├── neo4j ClientError Neo.ClientError.Transaction.TransactionTimedOut*
  │                       -> QUERY_TIMEOUT
- └── anything else       -> INTERNAL_SERVER_ERROR, logged with its traceback
+ ├── SelectionError      -> BAD_USER_INPUT (a selection the compiler cannot honour)
+ └── anything else       -> INTERNAL, logged with its traceback
 GraphQL syntax/validation errors (no original error) keep their message:
                         -> GRAPHQL_VALIDATION_FAILED
 """
@@ -17,30 +18,28 @@ from graphql.error import GraphQLError
 from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 from strawberry.extensions import MaskErrors
 
+from service.errors import ApiError
+from service.graph.query.selection import SelectionError
+
 log = logging.getLogger("supplygraph.api")
-
-
-class ApiError(Exception):
-    """An expected failure whose message is safe to show."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def classify(error: GraphQLError) -> tuple[str, str]:
     """(code, message to show) for an error raised while executing an operation."""
     original = error.original_error
     if original is None:
-        return "GRAPHQL_VALIDATION_FAILED", error.message
+        code = (error.extensions or {}).get("code")
+        return (str(code) if code else "GRAPHQL_VALIDATION_FAILED"), error.message
     if isinstance(original, ApiError):
         return original.code, str(original)
+    if isinstance(original, SelectionError):
+        return "BAD_USER_INPUT", str(original)
     if isinstance(original, ServiceUnavailable | SessionExpired | ConnectionError | TimeoutError):
         return "SERVICE_UNAVAILABLE", "Neo4j is unavailable; try again shortly."
     if isinstance(original, ClientError) and "TransactionTimedOut" in (original.code or ""):
         return "QUERY_TIMEOUT", "The query took too long and was stopped; narrow it down."
     log.error("unexpected error in %s", error.path, exc_info=original)
-    return "INTERNAL_SERVER_ERROR", "Internal server error."
+    return "INTERNAL", "Internal server error."
 
 
 class TranslateErrors(MaskErrors):

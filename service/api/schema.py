@@ -1,31 +1,270 @@
-"""The GraphQL schema. Until the full API lands it answers one real question: graph counts."""
+"""The GraphQL schema: root fields that each run one compiled Cypher statement.
+
+Every object field below the root reads its value by response key from the statement's result
+(see `_read_by_key`), so graphql-core only walks a ready-made tree.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import strawberry
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLUnionType,
+)
 from strawberry.types import Info
 
 from service.api.context import Context
+from service.api.entities import (
+    Company,
+    CompanyConnection,
+    Facility,
+    FacilityConnection,
+    Partnership,
+    PartnershipConnection,
+    Person,
+    PersonConnection,
+    SourceConnection,
+)
 from service.api.errors import TranslateErrors
+from service.api.inputs import (
+    CompanyOrder,
+    CompanyWhere,
+    FacilityOrder,
+    FacilityWhere,
+    PartnershipOrder,
+    PartnershipWhere,
+    PersonOrder,
+    PersonWhere,
+    SourceOrder,
+    SourceWhere,
+)
+from service.api.limits import QueryLimits
+from service.api.selection import root_selection
+from service.api.types import ENUMS, Event, Node, PageInfo, Source, f
+from service.errors import bad_input
+from service.graph.query.compiler import TYPE_KEY, Compiler, Statement
+from service.graph.query.paging import MAX_PAGE
+from service.graph.query.selection import Selection
+from service.graph.reads import read_result
 from service.graph.stats import graph_counts
+from service.settings import Settings
+
+SearchResult = Annotated[
+    Company | Person | Facility | Partnership | Source,
+    strawberry.union("SearchResult", description="Anything search can find."),
+]
+
+
+@strawberry.type(description="A search hit with its relevance.")
+class SearchEdge:
+    score: float = f("Full-text relevance; higher is better.")
+    node: SearchResult = f("The entity found.")
+
+
+@strawberry.type(description="Search hits, best first.")
+class SearchConnection:
+    page_info: PageInfo = f("Whether more hits exist beyond `first`.")
+    edges: list[SearchEdge] = f("Hits with their scores.")
+    nodes: list[SearchResult] = f("Hits without scores.")
 
 
 @strawberry.type(description="How many entities of each kind the graph holds.")
 class Stats:
-    companies: int
-    people: int
-    facilities: int
-    partnerships: int
-    sources: int
-    events: int
-    relationships: int
+    companies: int = f("Companies, funds, joint ventures and public bodies.")
+    people: int = f("People.")
+    facilities: int = f("Facilities.")
+    partnerships: int = f("Partnerships.")
+    sources: int = f("Source pages.")
+    events: int = f("Dated events.")
+    relationships: int = f("Relationships of every type.")
 
 
-@strawberry.type
+Build = Callable[[Compiler, Selection], Statement]
+
+
+async def _run(info: Info[Context, None], build: Build) -> Any:
+    ctx = info.context
+    statement = build(Compiler(), root_selection(info))
+    ctx.statements += 1
+    return await read_result(
+        ctx.driver, ctx.settings.neo4j_database, statement, ctx.settings.neo4j_query_timeout
+    )
+
+
+ID_ARG = "The entity's id; an unknown id gives null, not an error."
+WHERE, ORDER, FIRST, AFTER = (
+    "Filters (nested operators, AND/OR/NOT, some/none/all on related items).",
+    "Ordering; ties are broken by id.",
+    f"Page size: default 20, at most {MAX_PAGE}.",
+    "Return items after this cursor (an `endCursor` of the same list and order).",
+)
+
+
+def _arg(description: str) -> Any:
+    return strawberry.argument(description=description)
+
+
+@strawberry.type(description="Entry points into the AI-infrastructure graph.")
 class Query:
+    @strawberry.field(description="Any entity by id: use fragments (`... on Company`) for its fields.")
+    async def node(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+    ) -> Node | None:
+        return await _run(info, lambda c, s: c.node(id, s))
+
+    @strawberry.field(description="A company, fund, joint venture or public body by id, e.g. `openai`.")
+    async def company(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+    ) -> Company | None:
+        return await _run(info, lambda c, s: c.one("Company", id, s))
+
+    @strawberry.field(description="A person by id, e.g. `sam-altman`.")
+    async def person(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+    ) -> Person | None:
+        return await _run(info, lambda c, s: c.one("Person", id, s))
+
+    @strawberry.field(description="A facility by id, e.g. `foxconn-lordstown`.")
+    async def facility(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+    ) -> Facility | None:
+        return await _run(info, lambda c, s: c.one("Facility", id, s))
+
+    @strawberry.field(description="A partnership by id, e.g. `nvidia-openai-10gw`.")
+    async def partnership(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+    ) -> Partnership | None:
+        return await _run(info, lambda c, s: c.one("Partnership", id, s))
+
+    @strawberry.field(description="A source page by id, e.g. `seed-article`.")
+    async def source(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+    ) -> Source | None:
+        return await _run(info, lambda c, s: c.one("Source", id, s))
+
+    @strawberry.field(description="An event by id.")
+    async def event(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+    ) -> Event | None:
+        return await _run(info, lambda c, s: c.one("Event", id, s))
+
+    @strawberry.field(description="Companies, filtered, ordered (by name by default) and paged.")
+    async def companies(
+        self,
+        info: Info[Context, None],
+        where: Annotated[CompanyWhere | None, _arg(WHERE)] = None,
+        order_by: Annotated[CompanyOrder | None, _arg(ORDER)] = None,
+        first: Annotated[int, _arg(FIRST)] = 20,
+        after: Annotated[str | None, _arg(AFTER)] = None,
+    ) -> CompanyConnection:
+        return await _run(info, lambda c, s: c.many("Company", s))
+
+    @strawberry.field(description="People, filtered, ordered (by name by default) and paged.")
+    async def people(
+        self,
+        info: Info[Context, None],
+        where: Annotated[PersonWhere | None, _arg(WHERE)] = None,
+        order_by: Annotated[PersonOrder | None, _arg(ORDER)] = None,
+        first: Annotated[int, _arg(FIRST)] = 20,
+        after: Annotated[str | None, _arg(AFTER)] = None,
+    ) -> PersonConnection:
+        return await _run(info, lambda c, s: c.many("Person", s))
+
+    @strawberry.field(description="Facilities, filtered, ordered (by name by default) and paged.")
+    async def facilities(
+        self,
+        info: Info[Context, None],
+        where: Annotated[FacilityWhere | None, _arg(WHERE)] = None,
+        order_by: Annotated[FacilityOrder | None, _arg(ORDER)] = None,
+        first: Annotated[int, _arg(FIRST)] = 20,
+        after: Annotated[str | None, _arg(AFTER)] = None,
+    ) -> FacilityConnection:
+        return await _run(info, lambda c, s: c.many("Facility", s))
+
+    @strawberry.field(
+        description="Partnerships, filtered, ordered (newest announcement first by default) and paged."
+    )
+    async def partnerships(
+        self,
+        info: Info[Context, None],
+        where: Annotated[PartnershipWhere | None, _arg(WHERE)] = None,
+        order_by: Annotated[PartnershipOrder | None, _arg(ORDER)] = None,
+        first: Annotated[int, _arg(FIRST)] = 20,
+        after: Annotated[str | None, _arg(AFTER)] = None,
+    ) -> PartnershipConnection:
+        return await _run(info, lambda c, s: c.many("Partnership", s))
+
+    @strawberry.field(description="Source pages, filtered, ordered (newest first by default) and paged.")
+    async def sources(
+        self,
+        info: Info[Context, None],
+        where: Annotated[SourceWhere | None, _arg(WHERE)] = None,
+        order_by: Annotated[SourceOrder | None, _arg(ORDER)] = None,
+        first: Annotated[int, _arg(FIRST)] = 20,
+        after: Annotated[str | None, _arg(AFTER)] = None,
+    ) -> SourceConnection:
+        return await _run(info, lambda c, s: c.many("Source", s))
+
+    @strawberry.field(description="Full-text search over names, aliases, legal names, titles and publishers.")
+    async def search(
+        self,
+        info: Info[Context, None],
+        text: Annotated[str, _arg("Words to look for; the last one also matches as a prefix.")],
+        first: Annotated[int, _arg(f"Number of hits: default 20, at most {MAX_PAGE}.")] = 20,
+    ) -> SearchConnection:
+        if first < 0:
+            raise bad_input("first must be a non-negative integer")
+        size = min(first, MAX_PAGE)
+        return await _run(info, lambda c, s: c.search(text, size, s))
+
     @strawberry.field(description="Counts of companies, people, facilities, partnerships and sources.")
     async def stats(self, info: Info[Context, None]) -> Stats:
         ctx = info.context
+        ctx.statements += 1
         counts = await graph_counts(ctx.driver, ctx.settings.neo4j_database, ctx.settings.neo4j_query_timeout)
         return Stats(**vars(counts))
 
 
-schema = strawberry.Schema(query=Query, extensions=[TranslateErrors])
+def _read_by_key(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
+    if isinstance(source, dict):
+        return source.get(info.path.key)
+    return getattr(source, info.field_name, None)
+
+
+def _type_of(value: Any, info: GraphQLResolveInfo[Any], abstract: Any) -> str | None:
+    return value.get(TYPE_KEY) if isinstance(value, dict) else None
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with every non-root field reading from the compiled result by response key."""
+    limits = settings or Settings.model_construct()
+
+    def query_limits() -> QueryLimits:
+        return QueryLimits(
+            max_depth=limits.api_max_depth,
+            max_aliases=limits.api_max_aliases,
+            max_tokens=limits.api_max_tokens,
+            max_cost=limits.api_max_cost,
+        )
+
+    built = strawberry.Schema(query=Query, types=[Event], extensions=[query_limits, TranslateErrors])
+    for graphql_type in built._schema.type_map.values():
+        if graphql_type.name.startswith("__") or graphql_type.name in ("Query", "Stats"):
+            continue
+        if isinstance(graphql_type, GraphQLObjectType):
+            graphql_type.is_type_of = None
+            for graphql_field in graphql_type.fields.values():
+                graphql_field.resolve = _read_by_key
+        elif isinstance(graphql_type, GraphQLInterfaceType | GraphQLUnionType):
+            graphql_type.resolve_type = _type_of
+    for name, (_, _, definitions) in ENUMS.items():
+        enum_type = built._schema.type_map[name]
+        assert isinstance(enum_type, GraphQLEnumType)
+        described: dict[str, str] = {member.name: text for member, text in definitions.items()}
+        for value_name, value in enum_type.values.items():
+            value.description = described.get(value_name, value.description)
+    return built

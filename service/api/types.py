@@ -1,0 +1,198 @@
+"""The GraphQL object types: what clients see and GraphiQL documents.
+
+These classes only declare the schema. Values come from the compiled Cypher statement, already
+shaped as maps keyed by response key; `service.api.schema` wires every field to read its key.
+"""
+
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any, NewType, NoReturn
+
+import strawberry
+
+from seed.vocab import (
+    COMPANY_KIND_DEFINITIONS,
+    FACILITY_KIND_DEFINITIONS,
+    FACILITY_STATUS_DEFINITIONS,
+    MONEY_QUALIFIER_DEFINITIONS,
+    PARTNERSHIP_KIND_DEFINITIONS,
+    PARTY_ROLE_DEFINITIONS,
+    SOURCE_TIER_DEFINITIONS,
+    STATUS_DEFINITIONS,
+    CompanyKind,
+    DatePrecision,
+    FacilityKind,
+    FacilityLinkKind,
+    FacilityStatus,
+    LocationPrecision,
+    MoneyQualifier,
+    PartnershipKind,
+    PartyRole,
+    PositionRole,
+    SourceTier,
+    Status,
+)
+
+Date = strawberry.scalar(
+    NewType("Date", str),
+    description="A calendar date, ISO 8601 (YYYY-MM-DD). Partial dates come with a precision field "
+    "and are stored as the first day of their period.",
+    serialize=str,
+    parse_value=str,
+)
+
+# (enum, description, value definitions) — the definitions of seed/vocab.py become the value
+# descriptions clients see in GraphiQL.
+ENUMS: dict[str, tuple[type[Enum], str, Mapping[Any, str]]] = {
+    "CompanyKind": (CompanyKind, "What sort of organisation a company is.", COMPANY_KIND_DEFINITIONS),
+    "PartnershipKind": (PartnershipKind, "What a partnership is about.", PARTNERSHIP_KIND_DEFINITIONS),
+    "Status": (Status, "Where a partnership stands.", STATUS_DEFINITIONS),
+    "PartyRole": (PartyRole, "A party's role in a partnership.", PARTY_ROLE_DEFINITIONS),
+    "MoneyQualifier": (MoneyQualifier, "How exact an amount is.", MONEY_QUALIFIER_DEFINITIONS),
+    "FacilityKind": (FacilityKind, "What a facility is.", FACILITY_KIND_DEFINITIONS),
+    "FacilityStatus": (FacilityStatus, "Where a facility stands.", FACILITY_STATUS_DEFINITIONS),
+    "FacilityRole": (FacilityLinkKind, "How a company is tied to a facility.", {}),
+    "LocationPrecision": (LocationPrecision, "How precisely a location is known.", {}),
+    "DatePrecision": (DatePrecision, "How precisely a date is known (a month is not a day).", {}),
+    "PositionRole": (PositionRole, "The kind of position an executive holds.", {}),
+    "SourceTier": (SourceTier, "How reliable a source is.", SOURCE_TIER_DEFINITIONS),
+}
+CompanyKindEnum = strawberry.enum(CompanyKind, name="CompanyKind", description=ENUMS["CompanyKind"][1])
+PartnershipKindEnum = strawberry.enum(
+    PartnershipKind, name="PartnershipKind", description=ENUMS["PartnershipKind"][1]
+)
+StatusEnum = strawberry.enum(Status, name="Status", description=ENUMS["Status"][1])
+PartyRoleEnum = strawberry.enum(PartyRole, name="PartyRole", description=ENUMS["PartyRole"][1])
+MoneyQualifierEnum = strawberry.enum(
+    MoneyQualifier, name="MoneyQualifier", description=ENUMS["MoneyQualifier"][1]
+)
+FacilityKindEnum = strawberry.enum(FacilityKind, name="FacilityKind", description=ENUMS["FacilityKind"][1])
+FacilityStatusEnum = strawberry.enum(
+    FacilityStatus, name="FacilityStatus", description=ENUMS["FacilityStatus"][1]
+)
+FacilityRoleEnum = strawberry.enum(
+    FacilityLinkKind, name="FacilityRole", description=ENUMS["FacilityRole"][1]
+)
+LocationPrecisionEnum = strawberry.enum(
+    LocationPrecision, name="LocationPrecision", description=ENUMS["LocationPrecision"][1]
+)
+DatePrecisionEnum = strawberry.enum(
+    DatePrecision, name="DatePrecision", description=ENUMS["DatePrecision"][1]
+)
+PositionRoleEnum = strawberry.enum(PositionRole, name="PositionRole", description=ENUMS["PositionRole"][1])
+SourceTierEnum = strawberry.enum(SourceTier, name="SourceTier", description=ENUMS["SourceTier"][1])
+
+
+def f(description: str) -> Any:
+    """A field with a client-facing description (values are filled by the compiled statement)."""
+    return strawberry.field(description=description)
+
+
+@strawberry.interface(description="Anything with a stable, human-readable id (a lower-case slug).")
+class Node:
+    id: strawberry.ID = f("Stable slug id, unique across all types, e.g. `openai` or `foxconn-lordstown`.")
+
+
+@strawberry.type(description="Pagination state of a connection (keyset cursors: stable under inserts).")
+class PageInfo:
+    has_next_page: bool = f("True when more items follow `endCursor`.")
+    has_previous_page: bool = f("True when this page was asked for with `after`.")
+    start_cursor: str | None = f("Cursor of the first item of this page.")
+    end_cursor: str | None = f("Cursor of the last item of this page; pass it as `after` for the next page.")
+
+
+@strawberry.type(description="A web page or release that facts are taken from.")
+class Source(Node):
+    title: str | None = f("Headline as it appears on the page, when it has one.")
+    publisher: str = f("Site that hosts the page, with syndication notes.")
+    url: str | None = f("Address of the page.")
+    published_on: Date | None = f("Publication date (first day of the period for partial dates).")
+    published_precision: DatePrecisionEnum | None = f("Precision of `publishedOn`.")
+    date_basis: str | None = f("How the date was read: meta, dl (dateline), url or cited.")
+    tier: SourceTierEnum = f("Reliability: A primary, B established outlet, C lead to be confirmed.")
+    note: str | None = f("Remarks from the source register.")
+    synthetic: bool = f("True for generated test data.")
+
+
+@strawberry.type(description="One source's support for a fact: the page and the verbatim quote.")
+class Evidence:
+    source: Source = f("The page.")
+    quote: str | None = f("Verbatim quote from the page (at most 25 words).")
+    attribute: str | None = f("What the quote supports, e.g. `status` or `Identity`.")
+    value: str | None = f("The value it supports, as stated.")
+    preferred: bool | None = f("Where sources disagree: true on the preferred claim, false on the other.")
+    note: str | None = f("Notes such as the conflict it belongs to, or 'tier C only; unconfirmed'.")
+    row: str | None = f("Row id in the research file, e.g. D01.")
+    post2025: bool = f("True when the page is dated after 2025.")
+
+
+@strawberry.type(description="An edge to a piece of evidence.")
+class EvidenceEdge:
+    cursor: str = f("Cursor of this edge.")
+    node: Evidence = f("The evidence.")
+
+
+@strawberry.type(description="A page of evidence.")
+class EvidenceConnection:
+    total_count: int = f("Number of items in the whole list.")
+    page_info: PageInfo = f("Paging state.")
+    edges: list[EvidenceEdge] = f("Items with their cursors.")
+    nodes: list[Evidence] = f("Items without cursors.")
+
+
+@strawberry.type(description="A dated happening in the history of a facility, company or partnership.")
+class Event(Node):
+    on: Date = f("When it happened (first day of the period for partial dates).")
+    on_precision: DatePrecisionEnum = f("Precision of `on`.")
+    kind: str = f("e.g. groundbreaking, sale, scale_back, status_change.")
+    description: str = f("What happened.")
+    sources: EvidenceConnection = f("Where this is documented.")
+
+
+@strawberry.type(description="An edge to an event.")
+class EventEdge:
+    cursor: str = f("Cursor of this edge.")
+    node: Event = f("The event.")
+
+
+@strawberry.type(description="A page of events.")
+class EventConnection:
+    total_count: int = f("Number of items in the whole list.")
+    page_info: PageInfo = f("Paging state.")
+    edges: list[EventEdge] = f("Items with their cursors.")
+    nodes: list[Event] = f("Items without cursors.")
+
+
+@strawberry.type(description="An amount of money with its currency, USD value and exactness.")
+class Money:
+    amount: float | None = f("Amount in `currency`; empty when undisclosed.")
+    currency: str | None = f("ISO 4217 currency code.")
+    usd: float | None = f("Value in US dollars, where the amount is in USD or a source gives it.")
+    qualifier: MoneyQualifierEnum = f("exact, up to, at least, approximately, undisclosed, estimated.")
+
+
+@strawberry.type(description="A non-money quantity: power, units, floor space, jobs.")
+class Capacity:
+    amount: float = f("The number.")
+    unit: str = f(
+        "gw, mw, gpus, racks, racks_per_week, servers, units, acres, sq_ft, jobs, "
+        "wafers_per_month or percent."
+    )
+    qualifier: MoneyQualifierEnum = f("How exact the number is.")
+
+
+@strawberry.type(
+    description="Where a facility is. No coordinates are invented: they stay empty when unknown."
+)
+class Location:
+    city: str | None = f("City or town.")
+    state: str | None = f("State, province or region.")
+    country: str | None = f("ISO 3166-1 alpha-2 country code.")
+    latitude: float | None = f("WGS-84 latitude, when a source gives it.")
+    longitude: float | None = f("WGS-84 longitude, when a source gives it.")
+    precision: LocationPrecisionEnum = f("How precisely the location is known.")
+
+
+def compiled() -> NoReturn:
+    """Body of fields that take arguments: the compiled statement answers them, never this."""
+    raise RuntimeError("answered by the compiled Cypher statement")
