@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test lint typecheck pytest seed check schema bench-load clean
+.PHONY: run up down test lint typecheck pytest seed check schema bench-load bench-api clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -44,6 +44,9 @@ test: lint typecheck pytest
 
 bench-load: $(STAMP)
 	$(PY) bench/load_rate.py
+
+bench-api: $(STAMP)
+	$(PY) bench/api_latency.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -4,6 +4,8 @@ connections. Fields with arguments are declared as methods; the compiled stateme
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from service.api.inputs import (
@@ -16,6 +18,10 @@ from service.api.inputs import (
     PartnershipWhere,
 )
 from service.api.types import (
+    AFTER_ARG,
+    FIRST_ARG,
+    ORDER_ARG,
+    WHERE_ARG,
     Capacity,
     CompanyKindEnum,
     Date,
@@ -39,9 +45,6 @@ from service.api.types import (
     f,
 )
 
-PAGE = "Page size: default 20, at most 100."
-AFTER = "Return items after this cursor (an `endCursor` of the same list and order)."
-
 
 @strawberry.type(description="A company, fund, joint venture or public body.")
 class Company(Node):
@@ -56,86 +59,93 @@ class Company(Node):
     synthetic: bool = f("True for generated test data.")
 
     @strawberry.field(description="Where the facts about this company come from.")
-    def sources(self, first: int = 20, after: str | None = None) -> EvidenceConnection:
+    def sources(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> EvidenceConnection:
         return compiled()
 
     @strawberry.field(description="Dated events that concern this company.")
     def events(
-        self, first: int = 20, after: str | None = None, order_by: EventOrder | None = None
+        self,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
+        order_by: Annotated[EventOrder | None, ORDER_ARG] = None,
     ) -> EventConnection:
         return compiled()
 
     @strawberry.field(description="People holding positions at this company (one item per title).")
-    def executives(self, first: int = 20, after: str | None = None) -> ExecutiveConnection:
+    def executives(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> ExecutiveConnection:
         return compiled()
 
     @strawberry.field(description="Facilities it owns, operates, develops or occupies, with its roles.")
     def facilities(
         self,
-        where: FacilityWhere | None = None,
-        order_by: FacilityOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyFacilityConnection:
         return compiled()
 
     @strawberry.field(description="Partnerships it is a party to, with its roles in each.")
     def partnerships(
         self,
-        where: PartnershipWhere | None = None,
-        order_by: PartnershipOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyPartnershipConnection:
         return compiled()
 
     @strawberry.field(description="Companies that supply it, each with the partnerships that make the link.")
     def suppliers(
         self,
-        where: CompanyWhere | None = None,
-        order_by: CompanyOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyLinkConnection:
         return compiled()
 
     @strawberry.field(description="Companies it supplies, each with the partnerships that make the link.")
     def customers(
         self,
-        where: CompanyWhere | None = None,
-        order_by: CompanyOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyLinkConnection:
         return compiled()
 
     @strawberry.field(description="Companies that invest in it, with the partnerships behind each.")
     def investors(
         self,
-        where: CompanyWhere | None = None,
-        order_by: CompanyOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyLinkConnection:
         return compiled()
 
     @strawberry.field(description="Companies it invests in, with the partnerships behind each.")
     def investments(
         self,
-        where: CompanyWhere | None = None,
-        order_by: CompanyOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyLinkConnection:
         return compiled()
 
     @strawberry.field(description="Companies that share at least one partnership with it.")
     def partners(
         self,
-        where: CompanyWhere | None = None,
-        order_by: CompanyOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyLinkConnection:
         return compiled()
 
@@ -146,10 +156,10 @@ class Company(Node):
     @strawberry.field(description="Companies that belong to this one.")
     def subsidiaries(
         self,
-        where: CompanyWhere | None = None,
-        order_by: CompanyOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> CompanyConnection:
         return compiled()
 
@@ -162,11 +172,15 @@ class Person(Node):
     synthetic: bool = f("True for generated test data.")
 
     @strawberry.field(description="Where the facts about this person come from.")
-    def sources(self, first: int = 20, after: str | None = None) -> EvidenceConnection:
+    def sources(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> EvidenceConnection:
         return compiled()
 
     @strawberry.field(description="Positions this person holds or held (one item per title).")
-    def positions(self, first: int = 20, after: str | None = None) -> ExecutiveConnection:
+    def positions(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> ExecutiveConnection:
         return compiled()
 
 
@@ -200,32 +214,37 @@ class Facility(Node):
     synthetic: bool = f("True for generated test data.")
 
     @strawberry.field(description="Where the facts about this facility come from.")
-    def sources(self, first: int = 20, after: str | None = None) -> EvidenceConnection:
+    def sources(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> EvidenceConnection:
         return compiled()
 
     @strawberry.field(description="Its history: dated events.")
     def events(
-        self, first: int = 20, after: str | None = None, order_by: EventOrder | None = None
+        self,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
+        order_by: Annotated[EventOrder | None, ORDER_ARG] = None,
     ) -> EventConnection:
         return compiled()
 
     @strawberry.field(description="Companies that own, operate, develop or occupy it, with their roles.")
     def companies(
         self,
-        where: CompanyWhere | None = None,
-        order_by: CompanyOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> FacilityCompanyConnection:
         return compiled()
 
     @strawberry.field(description="Partnerships that concern it.")
     def partnerships(
         self,
-        where: PartnershipWhere | None = None,
-        order_by: PartnershipOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> PartnershipConnection:
         return compiled()
 
@@ -236,10 +255,10 @@ class Facility(Node):
     @strawberry.field(description="Buildings or phases that are part of this site.")
     def parts(
         self,
-        where: FacilityWhere | None = None,
-        order_by: FacilityOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> FacilityConnection:
         return compiled()
 
@@ -267,22 +286,27 @@ class Partnership(Node):
     synthetic: bool = f("True for generated test data.")
 
     @strawberry.field(description="Where the facts about this partnership come from.")
-    def sources(self, first: int = 20, after: str | None = None) -> EvidenceConnection:
+    def sources(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> EvidenceConnection:
         return compiled()
 
     @strawberry.field(description="Dated events in its history (e.g. status changes).")
     def events(
-        self, first: int = 20, after: str | None = None, order_by: EventOrder | None = None
+        self,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
+        order_by: Annotated[EventOrder | None, ORDER_ARG] = None,
     ) -> EventConnection:
         return compiled()
 
     @strawberry.field(description="Facilities it concerns.")
     def facilities(
         self,
-        where: FacilityWhere | None = None,
-        order_by: FacilityOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> FacilityConnection:
         return compiled()
 
@@ -293,10 +317,10 @@ class Partnership(Node):
     @strawberry.field(description="Agreements that are parts or tranches of this one.")
     def parts(
         self,
-        where: PartnershipWhere | None = None,
-        order_by: PartnershipOrder | None = None,
-        first: int = 20,
-        after: str | None = None,
+        where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
+        order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
+        first: Annotated[int, FIRST_ARG] = 20,
+        after: Annotated[str | None, AFTER_ARG] = None,
     ) -> PartnershipConnection:
         return compiled()
 

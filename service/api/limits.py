@@ -90,7 +90,8 @@ class _Walker:
             if graphql_type.name.endswith("Connection"):
                 factor = self._page(node)
                 self.cost.nodes += multiplier * factor
-            elif is_list:
+            elif is_list and not getattr(parent, "name", "").endswith("Connection"):
+                # A connection's edges and nodes are its page, already counted above.
                 factor = PLAIN_LIST_FACTOR
             self.walk(node.selection_set, graphql_type, multiplier * factor, depth + 1)
 

@@ -6,7 +6,7 @@ shaped as maps keyed by response key; `service.api.schema` wires every field to 
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, NewType, NoReturn
+from typing import Annotated, Any, NewType, NoReturn
 
 import strawberry
 
@@ -83,6 +83,14 @@ PositionRoleEnum = strawberry.enum(PositionRole, name="PositionRole", descriptio
 SourceTierEnum = strawberry.enum(SourceTier, name="SourceTier", description=ENUMS["SourceTier"][1])
 
 
+WHERE_ARG = strawberry.argument(description="Filters (nested operators, AND/OR/NOT, some/none/all).")
+ORDER_ARG = strawberry.argument(description="Ordering; ties are broken by id.")
+FIRST_ARG = strawberry.argument(description="Page size: default 20, at most 100.")
+AFTER_ARG = strawberry.argument(
+    description="Items after this cursor (an `endCursor` of the same list and order)."
+)
+
+
 def f(description: str) -> Any:
     """A field with a client-facing description (values are filled by the compiled statement)."""
     return strawberry.field(description=description)
@@ -146,7 +154,12 @@ class Event(Node):
     on_precision: DatePrecisionEnum = f("Precision of `on`.")
     kind: str = f("e.g. groundbreaking, sale, scale_back, status_change.")
     description: str = f("What happened.")
-    sources: EvidenceConnection = f("Where this is documented.")
+
+    @strawberry.field(description="Where this is documented.")
+    def sources(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> EvidenceConnection:
+        return compiled()
 
 
 @strawberry.type(description="An edge to an event.")

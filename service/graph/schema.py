@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from neo4j import AsyncDriver, Driver
+from neo4j import AsyncDriver, Driver, RoutingControl
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "constraints.cypher"
 _NAME = re.compile(r"^CREATE\s+CONSTRAINT\s+(\w+)", re.IGNORECASE)
@@ -31,5 +31,7 @@ def apply_schema(driver: Driver, database: str) -> None:
 
 async def missing_constraints(driver: AsyncDriver, database: str) -> set[str]:
     """Names of required constraints that the database does not have."""
-    records, _, _ = await driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=database)
+    records, _, _ = await driver.execute_query(
+        "SHOW CONSTRAINTS YIELD name", database_=database, routing_=RoutingControl.READ
+    )
     return required_constraints() - {record["name"] for record in records}

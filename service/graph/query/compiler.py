@@ -383,7 +383,10 @@ _LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
 
 def lucene_query(text: str) -> str:
     """User text as a Lucene query that only ever means "these words" (prefix on the last)."""
-    words = ["".join(f"\\{ch}" if ch in _LUCENE_SPECIAL else ch for ch in word) for word in text.split()]
+    # Lower case: AND, OR, NOT and TO are operators only in upper case.
+    words = [
+        "".join(f"\\{ch}" if ch in _LUCENE_SPECIAL else ch for ch in word.lower()) for word in text.split()
+    ]
     words = [w for w in words if w][:16]
     if not words:
         raise bad_input("text has no searchable words")

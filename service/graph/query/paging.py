@@ -73,7 +73,8 @@ def parse_page(args: dict[str, Any], fields: dict[str, OrderField], default: tup
     if field not in fields:
         raise bad_input(f"cannot order by {field}; use one of {', '.join(sorted(fields))}")
     direction = order.get("direction") if isinstance(order, dict) else None
-    descending = default[1] if direction is None else direction == "DESC"
+    # Without a direction, a list's own default applies to its default field; others go ASC.
+    descending = (default[1] if field == default[0] else False) if direction is None else direction == "DESC"
     page = Page(page_size(args), field, descending, None)
     after = args.get("after")
     if after is None:
