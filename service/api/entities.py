@@ -1,10 +1,11 @@
 """The entity types (Company, Person, Facility, Partnership), their positions, parties, edges and
-connections. Fields with arguments are declared as methods; the compiled statement answers them.
+connections. Fields with arguments take one of the shared resolvers below for their signature;
+the compiled statement answers them, so the resolvers never run.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -42,8 +43,93 @@ from service.api.types import (
     Source,
     StatusEnum,
     compiled,
+    connection,
     f,
 )
+
+First = Annotated[int, FIRST_ARG]
+After = Annotated[str | None, AFTER_ARG]
+
+
+def _evidence(first: First = 20, after: After = None) -> EvidenceConnection:
+    return compiled()
+
+
+def _events(
+    first: First = 20, after: After = None, order_by: Annotated[EventOrder | None, ORDER_ARG] = None
+) -> EventConnection:
+    return compiled()
+
+
+def _positions(first: First = 20, after: After = None) -> ExecutiveConnection:
+    return compiled()
+
+
+def _company_links(
+    where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+    order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+    first: First = 20,
+    after: After = None,
+) -> CompanyLinkConnection:
+    return compiled()
+
+
+def _companies(
+    where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+    order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+    first: First = 20,
+    after: After = None,
+) -> CompanyConnection:
+    return compiled()
+
+
+def _facility_companies(
+    where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
+    order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
+    first: First = 20,
+    after: After = None,
+) -> FacilityCompanyConnection:
+    return compiled()
+
+
+def _company_facilities(
+    where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
+    order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
+    first: First = 20,
+    after: After = None,
+) -> CompanyFacilityConnection:
+    return compiled()
+
+
+def _facilities(
+    where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
+    order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
+    first: First = 20,
+    after: After = None,
+) -> FacilityConnection:
+    return compiled()
+
+
+def _company_partnerships(
+    where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
+    order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
+    first: First = 20,
+    after: After = None,
+) -> CompanyPartnershipConnection:
+    return compiled()
+
+
+def _partnerships(
+    where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
+    order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
+    first: First = 20,
+    after: After = None,
+) -> PartnershipConnection:
+    return compiled()
+
+
+def _related(resolver: object, description: str) -> Any:
+    return strawberry.field(resolver=resolver, description=description)  # type: ignore[call-overload]
 
 
 @strawberry.type(description="A company, fund, joint venture or public body.")
@@ -57,111 +143,34 @@ class Company(Node):
     description: str | None = f("A short neutral description from the sources.")
     unknown: list[str] = f("Fields the sources did not give (left empty on purpose).")
     synthetic: bool = f("True for generated test data.")
-
-    @strawberry.field(description="Where the facts about this company come from.")
-    def sources(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> EvidenceConnection:
-        return compiled()
-
-    @strawberry.field(description="Dated events that concern this company.")
-    def events(
-        self,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-        order_by: Annotated[EventOrder | None, ORDER_ARG] = None,
-    ) -> EventConnection:
-        return compiled()
-
-    @strawberry.field(description="People holding positions at this company (one item per title).")
-    def executives(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> ExecutiveConnection:
-        return compiled()
-
-    @strawberry.field(description="Facilities it owns, operates, develops or occupies, with its roles.")
-    def facilities(
-        self,
-        where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyFacilityConnection:
-        return compiled()
-
-    @strawberry.field(description="Partnerships it is a party to, with its roles in each.")
-    def partnerships(
-        self,
-        where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyPartnershipConnection:
-        return compiled()
-
-    @strawberry.field(description="Companies that supply it, each with the partnerships that make the link.")
-    def suppliers(
-        self,
-        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyLinkConnection:
-        return compiled()
-
-    @strawberry.field(description="Companies it supplies, each with the partnerships that make the link.")
-    def customers(
-        self,
-        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyLinkConnection:
-        return compiled()
-
-    @strawberry.field(description="Companies that invest in it, with the partnerships behind each.")
-    def investors(
-        self,
-        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyLinkConnection:
-        return compiled()
-
-    @strawberry.field(description="Companies it invests in, with the partnerships behind each.")
-    def investments(
-        self,
-        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyLinkConnection:
-        return compiled()
-
-    @strawberry.field(description="Companies that share at least one partnership with it.")
-    def partners(
-        self,
-        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyLinkConnection:
-        return compiled()
-
-    @strawberry.field(description="The company this one belongs to, if any.")
-    def parent(self) -> Company | None:
-        return compiled()
-
-    @strawberry.field(description="Companies that belong to this one.")
-    def subsidiaries(
-        self,
-        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> CompanyConnection:
-        return compiled()
+    sources: EvidenceConnection = _related(_evidence, "Where the facts about this company come from.")
+    events: EventConnection = _related(_events, "Dated events that concern this company.")
+    executives: ExecutiveConnection = _related(
+        _positions, "People holding positions at this company (one item per title)."
+    )
+    facilities: CompanyFacilityConnection = _related(
+        _company_facilities, "Facilities it owns, operates, develops or occupies, with its roles."
+    )
+    partnerships: CompanyPartnershipConnection = _related(
+        _company_partnerships, "Partnerships it is a party to, with its roles in each."
+    )
+    suppliers: CompanyLinkConnection = _related(
+        _company_links, "Companies that supply it, each with the partnerships that make the link."
+    )
+    customers: CompanyLinkConnection = _related(
+        _company_links, "Companies it supplies, each with the partnerships that make the link."
+    )
+    investors: CompanyLinkConnection = _related(
+        _company_links, "Companies that invest in it, with the partnerships behind each."
+    )
+    investments: CompanyLinkConnection = _related(
+        _company_links, "Companies it invests in, with the partnerships behind each."
+    )
+    partners: CompanyLinkConnection = _related(
+        _company_links, "Companies that share at least one partnership with it."
+    )
+    parent: Company | None = f("The company this one belongs to, if any.")
+    subsidiaries: CompanyConnection = _related(_companies, "Companies that belong to this one.")
 
 
 @strawberry.type(description="A person named in the sources.")
@@ -170,18 +179,10 @@ class Person(Node):
     aliases: list[str] = f("Other names.")
     unknown: list[str] = f("Fields the sources did not give.")
     synthetic: bool = f("True for generated test data.")
-
-    @strawberry.field(description="Where the facts about this person come from.")
-    def sources(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> EvidenceConnection:
-        return compiled()
-
-    @strawberry.field(description="Positions this person holds or held (one item per title).")
-    def positions(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> ExecutiveConnection:
-        return compiled()
+    sources: EvidenceConnection = _related(_evidence, "Where the facts about this person come from.")
+    positions: ExecutiveConnection = _related(
+        _positions, "Positions this person holds or held (one item per title)."
+    )
 
 
 @strawberry.type(description="A person's position at a company: one title, with its dates and sources.")
@@ -212,55 +213,14 @@ class Facility(Node):
     capacity: list[Capacity] = f("Stated capacities (power, GPUs, jobs, floor space...).")
     unknown: list[str] = f("Fields the sources did not give.")
     synthetic: bool = f("True for generated test data.")
-
-    @strawberry.field(description="Where the facts about this facility come from.")
-    def sources(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> EvidenceConnection:
-        return compiled()
-
-    @strawberry.field(description="Its history: dated events.")
-    def events(
-        self,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-        order_by: Annotated[EventOrder | None, ORDER_ARG] = None,
-    ) -> EventConnection:
-        return compiled()
-
-    @strawberry.field(description="Companies that own, operate, develop or occupy it, with their roles.")
-    def companies(
-        self,
-        where: Annotated[CompanyWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[CompanyOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> FacilityCompanyConnection:
-        return compiled()
-
-    @strawberry.field(description="Partnerships that concern it.")
-    def partnerships(
-        self,
-        where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> PartnershipConnection:
-        return compiled()
-
-    @strawberry.field(description="The larger site this one is part of.")
-    def part_of(self) -> Facility | None:
-        return compiled()
-
-    @strawberry.field(description="Buildings or phases that are part of this site.")
-    def parts(
-        self,
-        where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> FacilityConnection:
-        return compiled()
+    sources: EvidenceConnection = _related(_evidence, "Where the facts about this facility come from.")
+    events: EventConnection = _related(_events, "Its history: dated events.")
+    companies: FacilityCompanyConnection = _related(
+        _facility_companies, "Companies that own, operate, develop or occupy it, with their roles."
+    )
+    partnerships: PartnershipConnection = _related(_partnerships, "Partnerships that concern it.")
+    part_of: Facility | None = f("The larger site this one is part of.")
+    parts: FacilityConnection = _related(_facilities, "Buildings or phases that are part of this site.")
 
 
 @strawberry.type(description="A company taking part in a partnership, in one role.")
@@ -284,97 +244,43 @@ class Partnership(Node):
     parties: list[Party] = f("Companies taking part and their roles.")
     unknown: list[str] = f("Fields the sources did not give (e.g. an undisclosed value).")
     synthetic: bool = f("True for generated test data.")
-
-    @strawberry.field(description="Where the facts about this partnership come from.")
-    def sources(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> EvidenceConnection:
-        return compiled()
-
-    @strawberry.field(description="Dated events in its history (e.g. status changes).")
-    def events(
-        self,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-        order_by: Annotated[EventOrder | None, ORDER_ARG] = None,
-    ) -> EventConnection:
-        return compiled()
-
-    @strawberry.field(description="Facilities it concerns.")
-    def facilities(
-        self,
-        where: Annotated[FacilityWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[FacilityOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> FacilityConnection:
-        return compiled()
-
-    @strawberry.field(description="The larger agreement this one is a part or tranche of.")
-    def part_of(self) -> Partnership | None:
-        return compiled()
-
-    @strawberry.field(description="Agreements that are parts or tranches of this one.")
-    def parts(
-        self,
-        where: Annotated[PartnershipWhere | None, WHERE_ARG] = None,
-        order_by: Annotated[PartnershipOrder | None, ORDER_ARG] = None,
-        first: Annotated[int, FIRST_ARG] = 20,
-        after: Annotated[str | None, AFTER_ARG] = None,
-    ) -> PartnershipConnection:
-        return compiled()
-
-
-def _connection(
-    name: str, node: str, edge_fields: dict[str, tuple[str, str]] | None = None
-) -> tuple[type, type]:
-    """A GitHub-style connection type and its edge type."""
-    annotations = {"cursor": "str", "node": node, **{k: t for k, (t, _) in (edge_fields or {}).items()}}
-    edge_ns: dict[str, object] = {
-        "__annotations__": annotations,
-        "__module__": __name__,
-        "cursor": f("Cursor of this edge."),
-        "node": f(f"The {node.lower()}."),
-        **{k: f(d) for k, (_, d) in (edge_fields or {}).items()},
-    }
-    edge = strawberry.type(type(f"{name}Edge", (), edge_ns), description=f"An edge to a {node.lower()}.")
-    connection_ns: dict[str, object] = {
-        "__annotations__": {
-            "total_count": "int",
-            "page_info": "PageInfo",
-            "edges": f"list[{name}Edge]",
-            "nodes": f"list[{node}]",
-        },
-        "__module__": __name__,
-        "total_count": f("Number of items in the whole list (counted only when asked for)."),
-        "page_info": f("Paging state."),
-        "edges": f("Items with their cursors and edge data."),
-        "nodes": f("Items without cursors."),
-    }
-    connection = strawberry.type(
-        type(f"{name}Connection", (), connection_ns), description=f"A page of {node.lower()} items."
+    sources: EvidenceConnection = _related(_evidence, "Where the facts about this partnership come from.")
+    events: EventConnection = _related(_events, "Dated events in its history (e.g. status changes).")
+    facilities: FacilityConnection = _related(_facilities, "Facilities it concerns.")
+    part_of: Partnership | None = f("The larger agreement this one is a part or tranche of.")
+    parts: PartnershipConnection = _related(
+        _partnerships, "Agreements that are parts or tranches of this one."
     )
-    return connection, edge
 
 
-CompanyConnection, CompanyEdge = _connection("Company", "Company")
-PersonConnection, PersonEdge = _connection("Person", "Person")
-FacilityConnection, FacilityEdge = _connection("Facility", "Facility")
-PartnershipConnection, PartnershipEdge = _connection("Partnership", "Partnership")
-ExecutiveConnection, ExecutiveEdge = _connection("Executive", "Executive")
-CompanyLinkConnection, CompanyLinkEdge = _connection(
+CompanyConnection, CompanyEdge = connection(__name__, "Company", "Company")
+PersonConnection, PersonEdge = connection(__name__, "Person", "Person")
+FacilityConnection, FacilityEdge = connection(__name__, "Facility", "Facility")
+PartnershipConnection, PartnershipEdge = connection(__name__, "Partnership", "Partnership")
+ExecutiveConnection, ExecutiveEdge = connection(__name__, "Executive", "Executive")
+CompanyLinkConnection, CompanyLinkEdge = connection(
+    __name__,
     "CompanyLink",
     "Company",
     {"partnerships": ("list[Partnership]", "The partnerships that make this link, newest first.")},
 )
-CompanyFacilityConnection, CompanyFacilityEdge = _connection(
-    "CompanyFacility", "Facility", {"roles": ("list[FacilityRoleEnum]", "How the company is tied to it.")}
+CompanyFacilityConnection, CompanyFacilityEdge = connection(
+    __name__,
+    "CompanyFacility",
+    "Facility",
+    {"roles": ("list[FacilityRoleEnum]", "How the company is tied to it.")},
 )
-FacilityCompanyConnection, FacilityCompanyEdge = _connection(
-    "FacilityCompany", "Company", {"roles": ("list[FacilityRoleEnum]", "How the company is tied to it.")}
+FacilityCompanyConnection, FacilityCompanyEdge = connection(
+    __name__,
+    "FacilityCompany",
+    "Company",
+    {"roles": ("list[FacilityRoleEnum]", "How the company is tied to it.")},
 )
-CompanyPartnershipConnection, CompanyPartnershipEdge = _connection(
-    "CompanyPartnership", "Partnership", {"roles": ("list[PartyRoleEnum]", "The company's roles in it.")}
+CompanyPartnershipConnection, CompanyPartnershipEdge = connection(
+    __name__,
+    "CompanyPartnership",
+    "Partnership",
+    {"roles": ("list[PartyRoleEnum]", "The company's roles in it.")},
 )
-SourceConnection, SourceEdge = _connection("Source", "Source")
+SourceConnection, SourceEdge = connection(__name__, "Source", "Source")
 _ = (PageInfo, FacilityRoleEnum, PartyRoleEnum, Source)  # named in the generated annotations

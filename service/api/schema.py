@@ -15,6 +15,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLUnionType,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from service.api.context import Context
@@ -44,7 +45,7 @@ from service.api.inputs import (
 )
 from service.api.limits import QueryLimits
 from service.api.selection import root_selection
-from service.api.types import ENUMS, Event, Node, PageInfo, Source, f
+from service.api.types import DATE_SCALAR, ENUMS, Date, Event, Node, PageInfo, Source, f
 from service.errors import bad_input
 from service.graph.query.compiler import TYPE_KEY, Compiler, Statement
 from service.graph.query.paging import MAX_PAGE
@@ -251,7 +252,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             max_cost=limits.api_max_cost,
         )
 
-    built = strawberry.Schema(query=Query, types=[Event], extensions=[query_limits, TranslateErrors])
+    built = strawberry.Schema(
+        query=Query,
+        types=[Event],
+        extensions=[query_limits, TranslateErrors],
+        config=StrawberryConfig(scalar_map={Date: DATE_SCALAR}),
+    )
     for graphql_type in built._schema.type_map.values():
         if graphql_type.name.startswith("__") or graphql_type.name in ("Query", "Stats"):
             continue

@@ -33,8 +33,10 @@ from seed.vocab import (
     Status,
 )
 
-Date = strawberry.scalar(
-    NewType("Date", str),
+Date = NewType("Date", str)
+# Registered through StrawberryConfig.scalar_map (see service.api.schema.build_schema).
+DATE_SCALAR = strawberry.scalar(
+    name="Date",
     description="A calendar date, ISO 8601 (YYYY-MM-DD). Partial dates come with a precision field "
     "and are stored as the first day of their period.",
     serialize=str,
@@ -134,18 +136,39 @@ class Evidence:
     post2025: bool = f("True when the page is dated after 2025.")
 
 
-@strawberry.type(description="An edge to a piece of evidence.")
-class EvidenceEdge:
-    cursor: str = f("Cursor of this edge.")
-    node: Evidence = f("The evidence.")
+def connection(
+    module: str, name: str, node: str, edge_fields: dict[str, tuple[str, str]] | None = None
+) -> tuple[type, type]:
+    """A GitHub-style connection type and its edge type; names in the annotations resolve in `module`."""
+    annotations = {"cursor": "str", "node": node, **{k: t for k, (t, _) in (edge_fields or {}).items()}}
+    edge_ns: dict[str, object] = {
+        "__annotations__": annotations,
+        "__module__": module,
+        "cursor": f("Cursor of this edge."),
+        "node": f(f"The {node.lower()}."),
+        **{k: f(d) for k, (_, d) in (edge_fields or {}).items()},
+    }
+    edge = strawberry.type(type(f"{name}Edge", (), edge_ns), description=f"An edge to a {node.lower()}.")
+    connection_ns: dict[str, object] = {
+        "__annotations__": {
+            "total_count": "int",
+            "page_info": "PageInfo",
+            "edges": f"list[{name}Edge]",
+            "nodes": f"list[{node}]",
+        },
+        "__module__": module,
+        "total_count": f("Number of items in the whole list (counted only when asked for)."),
+        "page_info": f("Paging state."),
+        "edges": f("Items with their cursors and edge data."),
+        "nodes": f("Items without cursors."),
+    }
+    connection = strawberry.type(
+        type(f"{name}Connection", (), connection_ns), description=f"A page of {node.lower()} items."
+    )
+    return connection, edge
 
 
-@strawberry.type(description="A page of evidence.")
-class EvidenceConnection:
-    total_count: int = f("Number of items in the whole list.")
-    page_info: PageInfo = f("Paging state.")
-    edges: list[EvidenceEdge] = f("Items with their cursors.")
-    nodes: list[Evidence] = f("Items without cursors.")
+EvidenceConnection, EvidenceEdge = connection(__name__, "Evidence", "Evidence")
 
 
 @strawberry.type(description="A dated happening in the history of a facility, company or partnership.")
@@ -162,18 +185,7 @@ class Event(Node):
         return compiled()
 
 
-@strawberry.type(description="An edge to an event.")
-class EventEdge:
-    cursor: str = f("Cursor of this edge.")
-    node: Event = f("The event.")
-
-
-@strawberry.type(description="A page of events.")
-class EventConnection:
-    total_count: int = f("Number of items in the whole list.")
-    page_info: PageInfo = f("Paging state.")
-    edges: list[EventEdge] = f("Items with their cursors.")
-    nodes: list[Event] = f("Items without cursors.")
+EventConnection, EventEdge = connection(__name__, "Event", "Event")
 
 
 @strawberry.type(description="An amount of money with its currency, USD value and exactness.")
