@@ -1,6 +1,7 @@
 """What every resolver gets per request: the driver and the settings (never module globals)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from neo4j import AsyncDriver
 from strawberry.fastapi import BaseContext
@@ -13,6 +14,7 @@ class Context(BaseContext):
     driver: AsyncDriver
     settings: Settings
     statements: int = 0  # Cypher statements run for this request (reported in extensions)
+    raw_variables: dict[str, Any] = field(default_factory=dict)  # as the client sent them
 
     def __post_init__(self) -> None:
         super().__init__()

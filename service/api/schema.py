@@ -44,7 +44,7 @@ from service.api.inputs import (
     SourceWhere,
 )
 from service.api.limits import QueryLimits
-from service.api.selection import root_selection
+from service.api.selection import KeepRawVariables, root_selection
 from service.api.types import DATE_SCALAR, ENUMS, Date, Event, Node, PageInfo, Source, f
 from service.errors import bad_input
 from service.graph.query.compiler import TYPE_KEY, Compiler, Statement
@@ -255,7 +255,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     built = strawberry.Schema(
         query=Query,
         types=[Event],
-        extensions=[query_limits, TranslateErrors],
+        extensions=[KeepRawVariables, query_limits, TranslateErrors],
         config=StrawberryConfig(scalar_map={Date: DATE_SCALAR}),
     )
     for graphql_type in built._schema.type_map.values():

@@ -1,11 +1,11 @@
 """Builds the compiler's neutral selection tree from the operation's AST.
 
-Literal arguments are read untyped (ints stay ints, enum names stay names); variables come
-coerced by graphql-core and input objects are turned back into plain dicts with GraphQL names,
-so the compiler sees one shape whichever way a client passed a value.
+Arguments are read untyped, with GraphQL names: literals as written (ints stay ints, enum names
+stay names) and variables as the client sent them (validation has already checked their types),
+so the compiler sees one shape whichever way a value was passed.
 """
 
-from enum import Enum
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
@@ -13,11 +13,10 @@ from graphql import (
     FragmentSpreadNode,
     InlineFragmentNode,
     SelectionSetNode,
-    VariableNode,
 )
 from graphql.utilities import value_from_ast_untyped
+from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
-from strawberry.types.nodes import get_variable_values
 
 from service.graph.query.selection import Selection
 
@@ -25,55 +24,51 @@ from service.graph.query.selection import Selection
 _ALWAYS = {"Node", "SearchResult"}
 
 
-def _plain(value: Any, info: Info[Any, Any]) -> Any:
-    definition = getattr(value, "__strawberry_definition__", None)
-    if definition is not None:
-        converter = info.schema.config.name_converter
-        out = {}
-        for field in definition.fields:
-            item = getattr(value, field.python_name, None)
-            if item is not None and type(item).__name__ != "UnsetType":
-                out[converter.get_graphql_name(field)] = _plain(item, info)
-        return out
-    if isinstance(value, list):
-        return [_plain(item, info) for item in value]
-    if isinstance(value, Enum) and not isinstance(value, str):
-        return value.value
-    return value
+class KeepRawVariables(SchemaExtension):
+    """Puts the request's variables, as sent, on the context for `root_selection`."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if hasattr(context.context, "raw_variables"):
+            context.context.raw_variables = dict(context.variables or {})
+        yield
 
 
-def _included(node: Any, raw: Any) -> bool:
+def _variables(raw: Any, sent: dict[str, Any]) -> dict[str, Any]:
+    """Sent variables plus the operation's defaults for those not sent."""
+    values = dict(sent)
+    for definition in raw.operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in values and definition.default_value is not None:
+            values[name] = value_from_ast_untyped(definition.default_value, None)
+    return values
+
+
+def _included(node: Any, variables: dict[str, Any]) -> bool:
     for directive in node.directives or ():
         condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
         if condition is None:
             continue
-        flag = bool(_literal(condition, raw))
+        flag = bool(value_from_ast_untyped(condition, variables))
         if (directive.name.value == "skip" and flag) or (directive.name.value == "include" and not flag):
             return False
     return True
 
 
-def _literal(node: Any, raw: Any) -> Any:
-    variables = get_variable_values(raw)
-    if isinstance(node, VariableNode):
-        return variables.get(node.name.value)
-    return value_from_ast_untyped(node, variables)
-
-
 class _Reader:
     def __init__(self, info: Info[Any, Any]) -> None:
-        self.info = info
         self.raw = info._raw_info
+        self.variables = _variables(self.raw, getattr(info.context, "raw_variables", {}))
 
     def field(self, node: FieldNode, on: str | None) -> Selection:
-        args = {a.name.value: _plain(_literal(a.value, self.raw), self.info) for a in node.arguments or ()}
+        args = {a.name.value: value_from_ast_untyped(a.value, self.variables) for a in node.arguments or ()}
         key = node.alias.value if node.alias else node.name.value
         return Selection(node.name.value, key, args, self.selections(node.selection_set, None), on)
 
     def selections(self, selection_set: SelectionSetNode | None, on: str | None) -> list[Selection]:
         out: list[Selection] = []
         for node in selection_set.selections if selection_set else ():
-            if not _included(node, self.raw):
+            if not _included(node, self.variables):
                 continue
             if isinstance(node, FieldNode):
                 out.append(self.field(node, on))

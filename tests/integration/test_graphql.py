@@ -358,3 +358,48 @@ def test_injection_attempts_are_inert(seeded: Driver, api: ApiProcess, attack: s
     cursor = graphql(api.url, "query($s: String) { companies(after: $s) { totalCount } }", variables)
     assert cursor["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert snapshot(seeded) == before
+
+
+def test_variables_defaults_and_directives_work_like_literals(seeded: Driver, api: ApiProcess) -> None:
+    query = """query($w: PartnershipWhere, $o: PartnershipOrder, $n: Int = 3, $skip: Boolean!) {
+      partnerships(where: $w, orderBy: $o, first: $n) {
+        nodes { id status value { usd } }
+        pageInfo @skip(if: $skip) { hasNextPage }
+      } }"""
+    variables = {
+        "w": {
+            "status": {"in": ["UNFINALIZED", "SIGNED"]},
+            "parties": {"some": {"company": {"id": {"eq": "openai"}}}},
+        },
+        "o": {"field": "VALUE_USD", "direction": "DESC"},
+        "skip": True,
+    }
+    with_variables = ok(api, query, variables)["partnerships"]
+    literal = ok(
+        api,
+        """{ partnerships(first: 3, orderBy: {field: VALUE_USD, direction: DESC},
+        where: {status: {in: [UNFINALIZED, SIGNED]}, parties: {some: {company: {id: {eq: "openai"}}}}})
+        { nodes { id status value { usd } } } }""",
+    )["partnerships"]
+    assert "pageInfo" not in with_variables
+    assert with_variables["nodes"] == literal["nodes"] and len(literal["nodes"]) == 3
+
+
+def test_people_events_and_investors(seeded: Driver, api: ApiProcess) -> None:
+    data = ok(
+        api,
+        """{
+      people(first: 100, where: {positions: {some: {role: {eq: CEO}, company: {id: {eq: "nvidia"}}}}}) {
+        totalCount nodes { id } }
+      chairs: people(first: 5, orderBy: {field: NAME, direction: DESC}) { nodes { name } }
+      event(id: "foxconn-lordstown-sale") { on onPrecision kind description sources { nodes { quote } } }
+      company(id: "openai") { investors(first: 50) { edges { node { id } partnerships { id } } } }
+    }""",
+    )
+    assert [n["id"] for n in data["people"]["nodes"]] == ["jensen-huang"]
+    names = [n["name"] for n in data["chairs"]["nodes"]]
+    assert [n.lower() for n in names] == sorted((n.lower() for n in names), reverse=True)
+    assert data["event"]["kind"] == "sale" and data["event"]["sources"]["nodes"]
+    investors = {e["node"]["id"]: e for e in data["company"]["investors"]["edges"]}
+    assert {"nvidia", "softbank", "microsoft"} <= set(investors)
+    assert "softbank-openai-40b" in {p["id"] for p in investors["softbank"]["partnerships"]}
