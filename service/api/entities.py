@@ -25,6 +25,7 @@ from service.api.types import (
     WHERE_ARG,
     Capacity,
     CompanyKindEnum,
+    CompanyStats,
     Date,
     DatePrecisionEnum,
     EventConnection,
@@ -171,6 +172,7 @@ class Company(Node):
     )
     parent: Company | None = f("The company this one belongs to, if any.")
     subsidiaries: CompanyConnection = _related(_companies, "Companies that belong to this one.")
+    stats: CompanyStats = f("Figures: links by kind, suppliers and customers, money in and out by status.")
 
 
 @strawberry.type(description="A person named in the sources.")

@@ -31,6 +31,26 @@ from strawberry.extensions import SchemaExtension
 from service.graph.query.paging import DEFAULT_PAGE, MAX_PAGE
 
 PLAIN_LIST_FACTOR = 10
+# Analytics fields: the most items each can return, counted like a page; the lists inside their
+# results are part of that count.
+ANALYTICS_ITEMS = {
+    "supplyChain": 500,
+    "exposure": 500,
+    "connections": 20 * 6,
+    "rankings": 100,
+    "circularFlows": 100 * 6,
+}
+ANALYTICS_TYPES = {
+    "Tiers",
+    "TierEntry",
+    "Connections",
+    "ConnectionPath",
+    "PathStep",
+    "CircularFlows",
+    "CircularFlow",
+    "FlowStep",
+    "CompanyStats",
+}
 
 
 @dataclass
@@ -87,10 +107,16 @@ class _Walker:
                 continue
             graphql_type, is_list = named
             factor = 1
-            if graphql_type.name.endswith("Connection"):
+            parent_name = getattr(parent, "name", "")
+            if node.name.value in ANALYTICS_ITEMS and parent_name == "Query":
+                factor = ANALYTICS_ITEMS[node.name.value]
+                self.cost.nodes += multiplier * factor
+            elif parent_name in ANALYTICS_TYPES:
+                factor = 1
+            elif graphql_type.name.endswith("Connection"):
                 factor = self._page(node)
                 self.cost.nodes += multiplier * factor
-            elif is_list and not getattr(parent, "name", "").endswith("Connection"):
+            elif is_list and not parent_name.endswith("Connection"):
                 # A connection's edges and nodes are its page, already counted above.
                 factor = PLAIN_LIST_FACTOR
             self.walk(node.selection_set, graphql_type, multiplier * factor, depth + 1)

@@ -18,6 +18,15 @@ from graphql import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from service.api.analytics_types import (
+    CircularFlows,
+    Connections,
+    Direction,
+    FlowKind,
+    RankingEntry,
+    RankingKind,
+    Tiers,
+)
 from service.api.context import Context
 from service.api.entities import (
     Company,
@@ -45,8 +54,10 @@ from service.api.inputs import (
 )
 from service.api.limits import QueryLimits
 from service.api.selection import KeepRawVariables, root_selection
-from service.api.types import DATE_SCALAR, ENUMS, Date, Event, Node, PageInfo, Source, f
+from service.api.types import DATE_SCALAR, ENUMS, Date, Event, LinkKind, Node, PageInfo, Source, StatusEnum, f
 from service.errors import bad_input
+from service.graph.query import analytics
+from service.graph.query.analytics import MAX_DEPTH
 from service.graph.query.compiler import TYPE_KEY, Compiler, Statement
 from service.graph.query.paging import MAX_PAGE
 from service.graph.query.selection import Selection
@@ -222,6 +233,83 @@ class Query:
         size = min(first, MAX_PAGE)
         return await _run(info, lambda c, s: c.search(text, size, s))
 
+    @strawberry.field(
+        description="Tiers of suppliers (UPSTREAM) or customers (DOWNSTREAM) of a company, each "
+        "with the partnership paths that put it there; null for an unknown company."
+    )
+    async def supply_chain(
+        self,
+        info: Info[Context, None],
+        company: Annotated[strawberry.ID, _arg("The company's id.")],
+        direction: Annotated[
+            Direction, _arg("UPSTREAM: suppliers; DOWNSTREAM: customers.")
+        ] = Direction.UPSTREAM,
+        max_depth: Annotated[int, _arg(f"Tiers to follow, 1 to {MAX_DEPTH}.")] = 3,
+        where: Annotated[PartnershipWhere | None, _arg("Only follow partnerships that match.")] = None,
+    ) -> Tiers | None:
+        return await _run(info, analytics.supply_chain)
+
+    @strawberry.field(
+        description="Shortest paths between any two entities, each step explained by its "
+        "relationship, partnership and source; empty when none is within maxLength."
+    )
+    async def connections(
+        self,
+        info: Info[Context, None],
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from", description="Start entity id.")],
+        to: Annotated[strawberry.ID, _arg("End entity id.")],
+        max_length: Annotated[int, _arg(f"Longest path, 1 to {MAX_DEPTH} steps.")] = 4,
+        via: Annotated[
+            list[LinkKind] | None, _arg("Kinds of link to use (default: all but HISTORY).")
+        ] = None,
+    ) -> Connections:
+        return await _run(info, analytics.connections)
+
+    @strawberry.field(
+        description="Loops where money (or supply) comes back to where it started, "
+        "largest first; one deal's own two-way flow is not a loop."
+    )
+    async def circular_flows(
+        self,
+        info: Info[Context, None],
+        involving: Annotated[strawberry.ID | None, _arg("Only loops through this company.")] = None,
+        max_length: Annotated[int, _arg(f"Longest loop, 2 to {MAX_DEPTH} steps.")] = 4,
+        min_value_usd: Annotated[
+            float | None, _arg("Only loops whose steps add up to at least this.")
+        ] = None,
+        status: Annotated[
+            list[StatusEnum] | None, _arg("Only loops whose every step has one of these.")
+        ] = None,
+        over: Annotated[FlowKind, _arg("MONEY (default) or SUPPLY links.")] = FlowKind.MONEY,
+        first: Annotated[int, _arg("Number of loops: default 20, at most 100.")] = 20,
+    ) -> CircularFlows:
+        return await _run(info, analytics.circular_flows)
+
+    @strawberry.field(
+        description="Who depends on a facility or a company: tier 1 are its direct dependents "
+        "(for a site: the companies tied to it and customers of deals on it), then their customers."
+    )
+    async def exposure(
+        self,
+        info: Info[Context, None],
+        facility: Annotated[strawberry.ID | None, _arg("A facility id (or give company).")] = None,
+        company: Annotated[strawberry.ID | None, _arg("A company id (or give facility).")] = None,
+        max_depth: Annotated[int, _arg(f"Tiers to follow, 1 to {MAX_DEPTH}.")] = 3,
+    ) -> Tiers | None:
+        return await _run(info, analytics.exposure)
+
+    @strawberry.field(
+        description="Companies ranked by how many depend on them as a supplier, or by the "
+        "value of money moving through them."
+    )
+    async def rankings(
+        self,
+        info: Info[Context, None],
+        by: Annotated[RankingKind, _arg("What to rank by.")],
+        first: Annotated[int, _arg("How many: default 10, at most 100.")] = 10,
+    ) -> list[RankingEntry]:
+        return await _run(info, analytics.rankings)
+
     @strawberry.field(description="Counts of companies, people, facilities, partnerships and sources.")
     async def stats(self, info: Info[Context, None]) -> Stats:
         ctx = info.context
@@ -232,7 +320,9 @@ class Query:
 
 def _read_by_key(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
     if isinstance(source, dict):
-        return source.get(info.path.key)
+        # Compiled maps are keyed by response key; fixed-shape maps (figures) by field name.
+        key = info.path.key
+        return source[key] if key in source else source.get(info.field_name)
     return getattr(source, info.field_name, None)
 
 

@@ -221,3 +221,39 @@ class Location:
 def compiled() -> NoReturn:
     """Body of fields that take arguments: the compiled statement answers them, never this."""
     raise RuntimeError("answered by the compiled Cypher statement")
+
+
+@strawberry.enum(description="Kinds of link a path may use.")
+class LinkKind(Enum):
+    SUPPLY = strawberry.enum_value("SUPPLY", description="SUPPLIES: supplier to customer.")
+    MONEY = strawberry.enum_value("MONEY", description="MONEY_FLOW: payer to payee.")
+    OWNERSHIP = strawberry.enum_value("OWNERSHIP", description="INVESTS_IN and SUBSIDIARY_OF.")
+    EXECUTIVE = strawberry.enum_value("EXECUTIVE", description="HOLDS_POSITION: a person's title.")
+    FACILITY = strawberry.enum_value(
+        "FACILITY", description="OWNS, OPERATES, DEVELOPS, OCCUPIES, CONCERNS and PART_OF."
+    )
+    PARTNERSHIP = strawberry.enum_value("PARTNERSHIP", description="PARTY_TO: a company in a deal.")
+    HISTORY = strawberry.enum_value("HISTORY", description="ABOUT: a dated event and what it concerns.")
+
+
+@strawberry.type(description="How many links of one kind a company has.")
+class LinkCount:
+    kind: LinkKind = f("The kind of link.")
+    count: int = f("How many.")
+
+
+@strawberry.type(description="Value of a company's deals with one status and qualifier.")
+class MoneyByStatus:
+    status: StatusEnum = f("Partnership status (signed apart from unfinalized, and so on).")
+    qualifier: MoneyQualifierEnum | None = f("Exactness: 'up to' amounts apart from exact ones.")
+    value_usd: float | None = f("Sum of the deals' USD values, where known.")
+    partnerships: int = f("Number of deals.")
+
+
+@strawberry.type(description="Figures about one company.")
+class CompanyStats:
+    degree: list[LinkCount] = f("Links by kind.")
+    suppliers: int = f("Distinct companies that supply it.")
+    customers: int = f("Distinct companies it supplies.")
+    money_in: list[MoneyByStatus] = f("Deals that pay it, by status and exactness.")
+    money_out: list[MoneyByStatus] = f("Deals it pays into, by status and exactness.")

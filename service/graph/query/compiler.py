@@ -19,6 +19,7 @@ from service.graph.query.model import (
     Capacities,
     Embedded,
     FieldSpec,
+    Figures,
     Related,
     Scalar,
 )
@@ -90,6 +91,10 @@ class Compiler:
                 return f"[{index} IN range(0, size(coalesce({node}.capacity_amounts, [])) - 1) | {item}]"
             case Related():
                 return self.related(spec, binding, selection, scope)
+            case Figures():
+                from service.graph.query.analytics import company_stats  # it builds on this module
+
+                return company_stats(self, binding["n"], selection, scope)
         raise AssertionError(spec)
 
     # -- related objects -----------------------------------------------------------------

@@ -29,6 +29,11 @@ class Capacities:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """Per-company figures computed by aggregating subqueries (service.graph.query.analytics)."""
+
+
+@dataclass(frozen=True)
 class Related:
     """Objects reached by a MATCH: a connection (paged), a plain list, or a single object."""
 
@@ -47,7 +52,7 @@ class Related:
     many: bool = True
 
 
-FieldSpec = Scalar | Embedded | Capacities | Related
+FieldSpec = Scalar | Embedded | Capacities | Figures | Related
 
 
 def _o(expr: str, sort_type: str = "string") -> OrderField:
@@ -205,6 +210,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
             "Company", "MATCH ({n})-[:SUBSIDIARY_OF]->({m}:Company)", {"n": "m"}, paged=False, many=False
         ),
         "subsidiaries": _nodes("Company", "MATCH ({m}:Company)-[:SUBSIDIARY_OF]->({n})"),
+        "stats": Figures(),
     },
     "Person": {
         "id": Scalar("{n}.id"),
