@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test lint typecheck pytest seed check schema bench-load bench-api clean
+.PHONY: run up down test lint typecheck pytest seed check schema bench-load bench-api bench-analytics clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -47,6 +47,9 @@ bench-load: $(STAMP)
 
 bench-api: $(STAMP)
 	$(PY) bench/api_latency.py
+
+bench-analytics: $(STAMP)
+	$(PY) bench/analytics.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -16,4 +16,7 @@ def open_driver(settings: Settings) -> AsyncDriver:
         connection_acquisition_timeout=5.0,
         max_transaction_retry_time=1.0,
         liveness_check_timeout=5.0,
+        # Compiled statements name every relationship type a field may follow; a graph without
+        # some of them would otherwise log a warning on each request.
+        notifications_min_severity="OFF",
     )

@@ -68,3 +68,11 @@ def test_readme_example(seeded: Driver, api: ApiProcess, name: str) -> None:
     assert "errors" not in result, result
     assert result["extensions"]["statements"] == 1
     CHECKS[name](result["data"])
+
+
+def test_every_graphql_block_in_the_readme_runs(seeded: Driver, api: ApiProcess) -> None:
+    blocks = re.findall(r"```graphql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.DOTALL)
+    assert len(blocks) > len(EXAMPLES)
+    for block in blocks:
+        result = graphql(api.url, block)
+        assert "errors" not in result, (block, result)
