@@ -145,3 +145,16 @@ def test_company_figures_and_rankings(seeded: Driver, api: ApiProcess) -> None:
     assert [r["score"] for r in ranked["a"]] == sorted((r["score"] for r in ranked["a"]), reverse=True)
     assert "nvidia" in {r["company"]["id"] for r in ranked["a"]}
     assert {"openai", "nvidia"} <= {r["company"]["id"] for r in ranked["b"]}
+
+
+def test_analytics_count_against_the_cost_limit(seeded: Driver, api: ApiProcess) -> None:
+    result = graphql(
+        api.url,
+        '{ supplyChain(company: "openai") { entries { company { suppliers(first: 100) '
+        "{ nodes { id } } } } } }",
+    )
+    assert result["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"  # 500 entries x 100 > 50,000
+    cheap = graphql(api.url, '{ supplyChain(company: "openai") { entries { tier } } }')
+    assert cheap["extensions"]["cost"]["nodes"] == 500
+    many = graphql(api.url, '{ connections(from: "openai", to: "tsmc", maxLength: 3) { paths { length } } }')
+    assert len(many["data"]["connections"]["paths"]) <= 20
