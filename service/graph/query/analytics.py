@@ -9,7 +9,7 @@ projected by the same compiler as everywhere else, so clients select their field
 from typing import Any
 
 from service.errors import bad_input
-from service.graph.query.compiler import TYPE_KEY, Compiler, Statement, _key, _Scope
+from service.graph.query.compiler import TYPE_KEY, Compiler, Scope, Statement, response_key
 from service.graph.query.selection import Selection, merged
 
 MAX_DEPTH = 6
@@ -48,7 +48,7 @@ def _children(selection: Selection, name: str) -> list[Selection]:
     return [c for c in merged(selection.children) if c.name == name]
 
 
-def _entity(c: Compiler, var: str, selection: Selection, scope: _Scope) -> str:
+def _entity(c: Compiler, var: str, selection: Selection, scope: Scope) -> str:
     """Any entity, shaped by the fragments selected, with the hidden concrete-type key."""
     branches = []
     for type_name in _ENTITY_TYPES:
@@ -59,10 +59,10 @@ def _entity(c: Compiler, var: str, selection: Selection, scope: _Scope) -> str:
     return f"CASE {' '.join(branches)} END"
 
 
-def _hops(c: Compiler, via: str, selection: Selection, scope: _Scope) -> str:
+def _hops(c: Compiler, via: str, selection: Selection, scope: Scope) -> str:
     """Partnership objects for each list of partnership ids in `via` (one list per path)."""
     one, item, index, hops, paths = c.var("via"), c.var("q"), c.var("i"), c.var("hops"), c.var("paths")
-    inner = _Scope()
+    inner = Scope()
     projection = c.object("Partnership", {"n": item}, selection.children, inner)
     scope.calls.append(
         f"CALL ({via}) {{ UNWIND {via} AS {one} "
@@ -77,7 +77,7 @@ def _hops(c: Compiler, via: str, selection: Selection, scope: _Scope) -> str:
 def _tiers(
     c: Compiler,
     selection: Selection,
-    scope: _Scope,
+    scope: Scope,
     imports: tuple[str, ...],
     start: str,
     steps: str,
@@ -88,18 +88,20 @@ def _tiers(
     """Companies reached over `steps` (a quantified path pattern) from `start`, each with its tier
     (shortest distance) and up to PATHS_PER_COMPANY partnership paths; one subquery."""
     target, path, vias, tier, rows = c.var("c"), c.var("p"), c.var("vias"), c.var("tier"), c.var("rows")
-    inner = _Scope()
+    inner = Scope()
     parts = []
     for entry in _children(selection, "entries"):
         for child in merged(entry.children):
             if child.name == "company":
-                parts.append(f"{_key(child)}: {c.object('Company', {'n': target}, child.children, inner)}")
+                parts.append(
+                    f"{response_key(child)}: {c.object('Company', {'n': target}, child.children, inner)}"
+                )
             elif child.name == "tier":
-                parts.append(f"{_key(child)}: {tier}")
+                parts.append(f"{response_key(child)}: {tier}")
             elif child.name == "paths":
-                parts.append(f"{_key(child)}: {_hops(c, vias, child, inner)}")
+                parts.append(f"{response_key(child)}: {_hops(c, vias, child, inner)}")
             elif child.name == "__typename":
-                parts.append(f"{_key(child)}: 'TierEntry'")
+                parts.append(f"{response_key(child)}: 'TierEntry'")
     where = f"WHERE {target} <> {start} " if exclude_start else ""
     body = (
         f"{prelude} MATCH {path} = SHORTEST {PATHS_PER_COMPANY} ({start}){steps}({target}:Company) "
@@ -113,15 +115,15 @@ def _tiers(
     fields = []
     for child in merged(selection.children):
         if child.name == "entries":
-            fields.append(f"{_key(child)}: {rows}[..{MAX_ENTRIES}]")
+            fields.append(f"{response_key(child)}: {rows}[..{MAX_ENTRIES}]")
         elif child.name == "truncated":
-            fields.append(f"{_key(child)}: size({rows}) > {MAX_ENTRIES}")
+            fields.append(f"{response_key(child)}: size({rows}) > {MAX_ENTRIES}")
         elif child.name == "__typename":
-            fields.append(f"{_key(child)}: 'Tiers'")
+            fields.append(f"{response_key(child)}: 'Tiers'")
     return "{" + ", ".join(fields) + "}"
 
 
-def _hop_filter(c: Compiler, where: Any, scope: _Scope) -> tuple[str, tuple[str, ...]]:
+def _hop_filter(c: Compiler, where: Any, scope: Scope) -> tuple[str, tuple[str, ...]]:
     """A predicate keeping hops whose partnership matches `where`, and the variable it needs."""
     condition = c.filters.where("Partnership", {"n": "q"}, where)
     if not condition:
@@ -131,7 +133,7 @@ def _hop_filter(c: Compiler, where: Any, scope: _Scope) -> tuple[str, tuple[str,
     return f" WHERE hop.partnership IN {ids}", (ids,)
 
 
-def _rooted(c: Compiler, label: str, entity_id: str, scope: _Scope, root: str, result: str) -> Statement:
+def _rooted(c: Compiler, label: str, entity_id: str, scope: Scope, root: str, result: str) -> Statement:
     text = " ".join(
         [
             f"OPTIONAL MATCH ({root}:{label} {{id: {c.param(entity_id)}}})",
@@ -147,7 +149,7 @@ def supply_chain(c: Compiler, selection: Selection) -> Statement:
     args = selection.args
     company = _id(args.get("company"), "company")
     depth = _depth(args.get("maxDepth"), 3, "maxDepth")
-    root, scope = c.var("root"), _Scope()
+    root, scope = c.var("root"), Scope()
     predicate, needs = _hop_filter(c, args.get("where"), scope)
     hop = f"[hop:SUPPLIES{predicate}]"
     arrow = f"<-{hop}-" if (args.get("direction") or "UPSTREAM") == "UPSTREAM" else f"-{hop}->"
@@ -162,7 +164,7 @@ def exposure(c: Compiler, selection: Selection) -> Statement:
     facility, company = args.get("facility"), args.get("company")
     if (facility is None) == (company is None):
         raise bad_input("give exactly one of facility or company")
-    scope, root = _Scope(), c.var("root")
+    scope, root = Scope(), c.var("root")
     if company is not None:
         result = _tiers(c, selection, scope, (root,), root, f"(()-[:SUPPLIES]->()){{1,{depth}}}")
         return _rooted(c, "Company", _id(company, "company"), scope, root, result)
@@ -198,34 +200,34 @@ def connections(c: Compiler, selection: Selection) -> Statement:
     types = _link_types(args.get("via"))
     a, b, path, index, hop, rows = c.var("a"), c.var("b"), c.var("p"), c.var("i"), c.var("r"), c.var("paths")
     left, right, deal, src = c.var("x"), c.var("y"), c.var("deal"), c.var("src")
-    inner = _Scope()
+    inner = Scope()
     step_parts = []
     for paths_sel in _children(selection, "paths"):
         for steps_sel in [s for s in merged(paths_sel.children) if s.name == "steps"]:
             for child in merged(steps_sel.children):
                 match child.name:
                     case "from":
-                        step_parts.append(f"{_key(child)}: {_entity(c, left, child, inner)}")
+                        step_parts.append(f"{response_key(child)}: {_entity(c, left, child, inner)}")
                     case "to":
-                        step_parts.append(f"{_key(child)}: {_entity(c, right, child, inner)}")
+                        step_parts.append(f"{response_key(child)}: {_entity(c, right, child, inner)}")
                     case "relationship":
-                        step_parts.append(f"{_key(child)}: type({hop})")
+                        step_parts.append(f"{response_key(child)}: type({hop})")
                     case "kind":
-                        step_parts.append(f"{_key(child)}: CASE type({hop}) {_KIND_OF_TYPE} END")
+                        step_parts.append(f"{response_key(child)}: CASE type({hop}) {_KIND_OF_TYPE} END")
                     case "forward":
-                        step_parts.append(f"{_key(child)}: startNode({hop}) = {left}")
+                        step_parts.append(f"{response_key(child)}: startNode({hop}) = {left}")
                     case "partnership":
                         body = c.object("Partnership", {"n": deal}, child.children, inner)
                         step_parts.append(
-                            f"{_key(child)}: CASE WHEN {deal} IS NULL THEN null ELSE {body} END"
+                            f"{response_key(child)}: CASE WHEN {deal} IS NULL THEN null ELSE {body} END"
                         )
                     case "evidence":
                         source_map = c.object("Evidence", {"e": "ev", "s": src}, child.children, inner)
                         step_parts.append(
-                            f"{_key(child)}: CASE WHEN {src} IS NULL THEN null ELSE {source_map} END"
+                            f"{response_key(child)}: CASE WHEN {src} IS NULL THEN null ELSE {source_map} END"
                         )
                     case "__typename":
-                        step_parts.append(f"{_key(child)}: 'PathStep'")
+                        step_parts.append(f"{response_key(child)}: 'PathStep'")
                     case _:
                         raise bad_input(f"PathStep has no field {child.name}")
     # Which partnership explains a step: the one a derived edge is stamped with, or the
@@ -254,16 +256,16 @@ def connections(c: Compiler, selection: Selection) -> Statement:
             entries = []
             for part in merged(child.children):
                 if part.name == "length":
-                    entries.append(f"{_key(part)}: x.length")
+                    entries.append(f"{response_key(part)}: x.length")
                 elif part.name == "steps":
-                    entries.append(f"{_key(part)}: x.steps")
+                    entries.append(f"{response_key(part)}: x.steps")
                 elif part.name == "__typename":
-                    entries.append(f"{_key(part)}: 'ConnectionPath'")
-            fields.append(f"{_key(child)}: [x IN {rows}[..{MAX_PATHS}] | {{{', '.join(entries)}}}]")
+                    entries.append(f"{response_key(part)}: 'ConnectionPath'")
+            fields.append(f"{response_key(child)}: [x IN {rows}[..{MAX_PATHS}] | {{{', '.join(entries)}}}]")
         elif child.name == "truncated":
-            fields.append(f"{_key(child)}: size({rows}) > {MAX_PATHS}")
+            fields.append(f"{response_key(child)}: size({rows}) > {MAX_PATHS}")
         elif child.name == "__typename":
-            fields.append(f"{_key(child)}: 'Connections'")
+            fields.append(f"{response_key(child)}: 'Connections'")
     text = (
         f"OPTIONAL MATCH ({a}:Entity {{id: {c.param(start)}}}) OPTIONAL MATCH ({b}:Entity {{id: {c.param(end)}}}) "
         f"CALL ({a}, {b}) {{ {body} }} RETURN {{{', '.join(fields)}}} AS result"
@@ -298,7 +300,7 @@ def circular_flows(c: Compiler, selection: Selection) -> Statement:
     if statuses:
         values = [s.lower() if isinstance(s, str) else str(s) for s in statuses]
         conditions.append(f"all(r IN relationships({path}) WHERE r.status IN {c.param(values)})")
-    inner = _Scope()
+    inner = Scope()
     step_parts, loop_parts = [], []
     for loops_sel in _children(selection, "loops"):
         for child in merged(loops_sel.children):
@@ -307,21 +309,21 @@ def circular_flows(c: Compiler, selection: Selection) -> Statement:
                     if part.name in ("from", "to"):
                         var = "sx" if part.name == "from" else "sy"
                         step_parts.append(
-                            f"{_key(part)}: {c.object('Company', {'n': var}, part.children, inner)}"
+                            f"{response_key(part)}: {c.object('Company', {'n': var}, part.children, inner)}"
                         )
                     elif part.name == "partnership":
                         step_parts.append(
-                            f"{_key(part)}: {c.object('Partnership', {'n': 'sq'}, part.children, inner)}"
+                            f"{response_key(part)}: {c.object('Partnership', {'n': 'sq'}, part.children, inner)}"
                         )
                     elif part.name == "valueUsd":
-                        step_parts.append(f"{_key(part)}: sr.value_usd")
+                        step_parts.append(f"{response_key(part)}: sr.value_usd")
                     elif part.name == "status":
-                        step_parts.append(f"{_key(part)}: sr.status")
-                loop_parts.append(f"{_key(child)}: steps")
+                        step_parts.append(f"{response_key(part)}: sr.status")
+                loop_parts.append(f"{response_key(child)}: steps")
             elif child.name in ("length", "valueUsd", "minStepUsd", "knownSteps"):
-                loop_parts.append(f"{_key(child)}: {child.name}")
+                loop_parts.append(f"{response_key(child)}: {child.name}")
             elif child.name == "__typename":
-                loop_parts.append(f"{_key(child)}: 'CircularFlow'")
+                loop_parts.append(f"{response_key(child)}: 'CircularFlow'")
     value_filter = f"WHERE valueUsd >= {c.param(float(minimum))} " if minimum is not None else ""
     body = (
         f"{start} MATCH {path} = ({a})-[:{rel}]->{{2,{length}}}({a}) "
@@ -344,16 +346,16 @@ def circular_flows(c: Compiler, selection: Selection) -> Statement:
     fields = []
     for child in merged(selection.children):
         if child.name == "loops":
-            fields.append(f"{_key(child)}: {rows}")
+            fields.append(f"{response_key(child)}: {rows}")
         elif child.name == "__typename":
-            fields.append(f"{_key(child)}: 'CircularFlows'")
+            fields.append(f"{response_key(child)}: 'CircularFlows'")
     return Statement(f"CALL () {{ {body} }} RETURN {{{', '.join(fields)}}} AS result", c.params)
 
 
 _DEGREE_TYPES = "|".join(t for k in DEFAULT_LINKS for t in LINK_TYPES[k])
 
 
-def company_stats(c: Compiler, node: str, selection: Selection, scope: _Scope) -> str:
+def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) -> str:
     """Per-company figures, each from one aggregating subquery (so each yields one row)."""
     parts = []
     for child in merged(selection.children):
@@ -384,11 +386,11 @@ def company_stats(c: Compiler, node: str, selection: Selection, scope: _Scope) -
                     f"RETURN collect({{status: status, qualifier: qualifier, valueUsd: total, partnerships: deals}}) AS {out} }}"
                 )
             case "__typename":
-                parts.append(f"{_key(child)}: 'CompanyStats'")
+                parts.append(f"{response_key(child)}: 'CompanyStats'")
                 continue
             case _:
                 raise bad_input(f"CompanyStats has no field {child.name}")
-        parts.append(f"{_key(child)}: {out}")
+        parts.append(f"{response_key(child)}: {out}")
     return "{" + ", ".join(parts) + "}"
 
 
@@ -409,17 +411,19 @@ def rankings(c: Compiler, selection: Selection) -> Statement:
     if not isinstance(first, int) or not 1 <= first <= 100:
         raise bad_input("first must be from 1 to 100")
     company, score, rank, rows = c.var("c"), c.var("score"), c.var("rank"), c.var("rows")
-    inner = _Scope()
+    inner = Scope()
     parts = []
     for child in merged(selection.children):
         if child.name == "company":
-            parts.append(f"{_key(child)}: {c.object('Company', {'n': company}, child.children, inner)}")
+            parts.append(
+                f"{response_key(child)}: {c.object('Company', {'n': company}, child.children, inner)}"
+            )
         elif child.name == "score":
-            parts.append(f"{_key(child)}: {score}")
+            parts.append(f"{response_key(child)}: {score}")
         elif child.name == "rank":
-            parts.append(f"{_key(child)}: {rank}")
+            parts.append(f"{response_key(child)}: {rank}")
         elif child.name == "__typename":
-            parts.append(f"{_key(child)}: 'RankingEntry'")
+            parts.append(f"{response_key(child)}: 'RankingEntry'")
     body = (
         f"MATCH ({company}:Company) WITH {company}, {RANKINGS[by].format(c=company)} AS {score} "
         f"WHERE {score} > 0 ORDER BY {score} DESC, {company}.id LIMIT {first} "

@@ -37,11 +37,11 @@ class Statement:
 
 
 @dataclass
-class _Scope:
+class Scope:
     calls: list[str] = field(default_factory=list)
 
 
-def _key(selection: Selection) -> str:
+def response_key(selection: Selection) -> str:
     # Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*), safe inside backticks.
     return f"`{selection.key}`"
 
@@ -64,20 +64,20 @@ class Compiler:
     # -- objects -------------------------------------------------------------------------
 
     def object(
-        self, type_name: str, binding: dict[str, str], selections: list[Selection], scope: _Scope
+        self, type_name: str, binding: dict[str, str], selections: list[Selection], scope: Scope
     ) -> str:
         entries = []
         for selection in merged([s for s in selections if s.on is None or s.on == type_name]):
             if selection.name == "__typename":
-                entries.append(f"{_key(selection)}: '{type_name}'")
+                entries.append(f"{response_key(selection)}: '{type_name}'")
                 continue
             spec = MODEL.get(type_name, {}).get(selection.name)
             if spec is None:
                 raise SelectionError(f"{type_name}.{selection.name} is not compiled")
-            entries.append(f"{_key(selection)}: {self._field(spec, binding, selection, scope)}")
+            entries.append(f"{response_key(selection)}: {self._field(spec, binding, selection, scope)}")
         return "{" + ", ".join(entries) + "}"
 
-    def _field(self, spec: FieldSpec, binding: dict[str, str], selection: Selection, scope: _Scope) -> str:
+    def _field(self, spec: FieldSpec, binding: dict[str, str], selection: Selection, scope: Scope) -> str:
         match spec:
             case Scalar(expr=expr):
                 return fill(expr, binding)
@@ -99,7 +99,7 @@ class Compiler:
 
     # -- related objects -----------------------------------------------------------------
 
-    def related(self, spec: Related, outer: dict[str, str], selection: Selection, scope: _Scope) -> str:
+    def related(self, spec: Related, outer: dict[str, str], selection: Selection, scope: Scope) -> str:
         names = dict(outer)
         templates = [
             spec.match,
@@ -153,7 +153,7 @@ class Compiler:
         elif not spec.many:
             lines.append("WITH * LIMIT 1")
 
-        inner = _Scope()
+        inner = Scope()
         if spec.paged:
             assert page is not None
             return self._connection(
@@ -180,8 +180,8 @@ class Compiler:
         self,
         spec: Related,
         selection: Selection,
-        scope: _Scope,
-        inner: _Scope,
+        scope: Scope,
+        inner: Scope,
         lines: list[str],
         count_lines: list[str],
         imports: list[str],
@@ -200,18 +200,19 @@ class Compiler:
             parts = []
             for child in merged(edges.children):
                 if child.name == "cursor":
-                    parts.append(f"{_key(child)}: {cursor}")
+                    parts.append(f"{response_key(child)}: {cursor}")
                 elif child.name == "node":
-                    parts.append(
-                        f"{_key(child)}: {self.object(spec.node_type, node_binding, child.children, inner)}"
-                    )
+                    node_map = self.object(spec.node_type, node_binding, child.children, inner)
+                    parts.append(f"{response_key(child)}: {node_map}")
                 elif child.name == "__typename":
-                    parts.append(f"{_key(child)}: '{spec.edge_type or spec.node_type + 'Edge'}'")
+                    parts.append(f"{response_key(child)}: '{spec.edge_type or spec.node_type + 'Edge'}'")
                 else:
                     edge_spec = MODEL.get(spec.edge_type or "", {}).get(child.name)
                     if edge_spec is None:
                         raise SelectionError(f"edge field {child.name} is not compiled")
-                    parts.append(f"{_key(child)}: {self._field(edge_spec, edge_binding, child, inner)}")
+                    parts.append(
+                        f"{response_key(child)}: {self._field(edge_spec, edge_binding, child, inner)}"
+                    )
             row.append(f"e{index}: {{{', '.join(parts)}}}")
         for index, nodes in enumerate(nodes_sel):
             row.append(f"n{index}: {self.object(spec.node_type, node_binding, nodes.children, inner)}")
@@ -225,16 +226,16 @@ class Compiler:
         for child in children:
             match child.name:
                 case "edges":
-                    entries.append(f"{_key(child)}: [x IN {page_rows} | x.e{edges_sel.index(child)}]")
+                    entries.append(f"{response_key(child)}: [x IN {page_rows} | x.e{edges_sel.index(child)}]")
                 case "nodes":
-                    entries.append(f"{_key(child)}: [x IN {page_rows} | x.n{nodes_sel.index(child)}]")
+                    entries.append(f"{response_key(child)}: [x IN {page_rows} | x.n{nodes_sel.index(child)}]")
                 case "totalCount":
                     total = self.var("total")
                     key = node_binding.get("n", edge_binding.get("n", ""))
                     counted = f"count(DISTINCT {key})" if key else "count(*)"
                     count_body = f"{' '.join(count_lines)} RETURN {counted} AS {total}"
                     scope.calls.append(f"CALL ({', '.join(imports)}) {{ {count_body} }}")
-                    entries.append(f"{_key(child)}: {total}")
+                    entries.append(f"{response_key(child)}: {total}")
                 case "pageInfo":
                     info = []
                     for part in child.children:
@@ -247,10 +248,10 @@ class Compiler:
                         }.get(part.name)
                         if value is None:
                             raise SelectionError(f"PageInfo.{part.name} is not compiled")
-                        info.append(f"{_key(part)}: {value}")
-                    entries.append(f"{_key(child)}: {{{', '.join(info)}}}")
+                        info.append(f"{response_key(part)}: {value}")
+                    entries.append(f"{response_key(child)}: {{{', '.join(info)}}}")
                 case "__typename":
-                    entries.append(f"{_key(child)}: '{spec.node_type}Connection'")
+                    entries.append(f"{response_key(child)}: '{spec.node_type}Connection'")
                 case _:
                     raise SelectionError(f"connections have no field {child.name}")
         return "{" + ", ".join(entries) + "}"
@@ -260,7 +261,7 @@ class Compiler:
     def one(self, type_name: str, entity_id: Any, selection: Selection) -> Statement:
         if not isinstance(entity_id, str):
             raise bad_input("id must be a string")
-        scope, node = _Scope(), self.var("n")
+        scope, node = Scope(), self.var("n")
         projection = self.object(type_name, {"n": node}, selection.children, scope)
         text = " ".join(
             [
@@ -275,7 +276,7 @@ class Compiler:
         """`node(id)`: whichever labelled entity has the id, shaped by the fragments selected."""
         if not isinstance(entity_id, str):
             raise bad_input("id must be a string")
-        scope, node = _Scope(), self.var("n")
+        scope, node = Scope(), self.var("n")
         branches = []
         for type_name in sorted(LABELS):
             projection = self.object(type_name, {"n": node}, selection.for_type(type_name), scope)
@@ -301,7 +302,7 @@ class Compiler:
             order=ORDERS[type_name],
             default_order=DEFAULT_ORDER[type_name],
         )
-        scope = _Scope()
+        scope = Scope()
         connection = self.related(spec, {}, selection, scope)
         return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), self.params)
 
@@ -309,17 +310,17 @@ class Compiler:
         if not isinstance(text, str) or not text.strip():
             raise bad_input("text must be a non-empty string")
         node, score, rows = self.var("n"), self.var("score"), self.var("rows")
-        inner = _Scope()
+        inner = Scope()
         edge_parts: list[list[str]] = []
         for edges in [s for s in selection.children if s.name == "edges"]:
             parts = []
             for child in edges.children:
                 if child.name == "node":
-                    parts.append(f"{_key(child)}: {self._abstract(node, child, inner)}")
+                    parts.append(f"{response_key(child)}: {self._abstract(node, child, inner)}")
                 elif child.name == "score":
-                    parts.append(f"{_key(child)}: {score}")
+                    parts.append(f"{response_key(child)}: {score}")
                 elif child.name == "__typename":
-                    parts.append(f"{_key(child)}: 'SearchEdge'")
+                    parts.append(f"{response_key(child)}: 'SearchEdge'")
                 else:
                     raise SelectionError(f"SearchEdge.{child.name} is not compiled")
             edge_parts.append(parts)
@@ -350,10 +351,10 @@ class Compiler:
         entries, edge_index, node_index = [], 0, 0
         for child in selection.children:
             if child.name == "edges":
-                entries.append(f"{_key(child)}: [x IN {rows}[..{first}] | x.e{edge_index}]")
+                entries.append(f"{response_key(child)}: [x IN {rows}[..{first}] | x.e{edge_index}]")
                 edge_index += 1
             elif child.name == "nodes":
-                entries.append(f"{_key(child)}: [x IN {rows}[..{first}] | x.n{node_index}]")
+                entries.append(f"{response_key(child)}: [x IN {rows}[..{first}] | x.n{node_index}]")
                 node_index += 1
             elif child.name == "pageInfo":
                 info = {
@@ -364,15 +365,15 @@ class Compiler:
                     "__typename": "'PageInfo'",
                 }
                 entries.append(
-                    f"{_key(child)}: {{"
-                    + ", ".join(f"{_key(p)}: {info[p.name]}" for p in child.children)
+                    f"{response_key(child)}: {{"
+                    + ", ".join(f"{response_key(p)}: {info[p.name]}" for p in child.children)
                     + "}"
                 )
             elif child.name == "__typename":
-                entries.append(f"{_key(child)}: 'SearchConnection'")
+                entries.append(f"{response_key(child)}: 'SearchConnection'")
         return Statement(f"{call} RETURN {{{', '.join(entries)}}} AS result", self.params)
 
-    def _abstract(self, node: str, selection: Selection, scope: _Scope) -> str:
+    def _abstract(self, node: str, selection: Selection, scope: Scope) -> str:
         branches = []
         for type_name in ("Company", "Person", "Facility", "Partnership", "Source"):
             projection = self.object(type_name, {"n": node}, selection.for_type(type_name), scope)
