@@ -53,6 +53,8 @@ def _run(mode: str, files: list[Path], work: Path) -> None:
                 apply_schema(driver, "neo4j")
                 report = load_staged(driver, "neo4j", files, origin="synthetic", show_progress=False)
         rate = report.relationships_written / report.seconds
+        if report.phases:
+            print("  " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.phases.items()))
         print(
             f"{mode}: {report.nodes_written:,} nodes and {report.relationships_written:,} relationships "
             f"in {report.seconds:.1f}s = {rate:,.0f} relationships/s "

@@ -178,20 +178,25 @@ def bulk_load(
         if errors := validator.finish():
             raise InvalidData(errors)
         arguments = writer.close()
+        report.phases["validate and write CSV"] = time.perf_counter() - started
         report.nodes_written, report.relationships_written = writer.counts()
-        _import(server, database, arguments)
+        _import(server, database, arguments, report.phases)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    schema_started = time.perf_counter()
     with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
         apply_schema(driver, database)
+    report.phases["schema and indexes"] = time.perf_counter() - schema_started
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _import(server: LocalNeo4j, database: str, arguments: list[str]) -> None:
+def _import(server: LocalNeo4j, database: str, arguments: list[str], phases: dict[str, float]) -> None:
     java, _ = find_java()
     lib = resolve_jars(server.version, server.log)
+    mark = time.perf_counter()
     server.stop()
+    phases["stop server"] = time.perf_counter() - mark
     env = {**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(server.home / "conf")}
     command = [
         java,
@@ -213,11 +218,15 @@ def _import(server: LocalNeo4j, database: str, arguments: list[str]) -> None:
         "--overwrite-destination=true",
         *arguments,
     ]
+    mark = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    phases["import"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     try:
         server.start()
     except LauncherError as error:
         raise BulkLoadError(f"the server did not come back after the import: {error}") from error
+    phases["start server"] = time.perf_counter() - mark
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
         raise BulkLoadError(f"the importer failed (exit {result.returncode}):\n{tail}")

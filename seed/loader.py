@@ -70,6 +70,7 @@ class LoadReport:
     nodes_written: int = 0
     relationships_written: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, where measured
 
     @property
     def nothing_changed(self) -> bool:
@@ -89,6 +90,10 @@ class LoadReport:
                 f"; {self.nodes_written} nodes and {self.relationships_written} relationships "
                 f"in {self.seconds:.1f}s ({rate:,.0f} relationships/s)"
             )
+            if self.phases:
+                text += (
+                    " [" + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.phases.items()) + "]"
+                )
         return text
 
 
