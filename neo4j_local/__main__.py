@@ -19,6 +19,7 @@ def server_from_settings(settings: Settings) -> LocalNeo4j:
         user=settings.neo4j_user,
         heap=settings.neo4j_heap,
         pagecache=settings.neo4j_pagecache,
+        plugins=settings.plugin_names,
     )
 
 

@@ -1,6 +1,7 @@
 """Resolves the Neo4j server's jars from Maven Central once, into a cache outside the repository."""
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -61,3 +62,62 @@ def resolve_jars(version: str, log: Callable[[str], None]) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     scratch.rename(target)
     return target
+
+
+# Plugins the launcher can add, by the name the official image uses in NEO4J_PLUGINS: the Maven
+# artifacts whose runtime closure makes the plugin (APOC core needs apoc-common beside it).
+PLUGINS = {"apoc": ("org.neo4j.procedure:apoc-core", "org.neo4j.procedure:apoc-common")}
+_PLUGIN_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+<groupId>supplygraph</groupId><artifactId>plugin</artifactId><version>1</version><packaging>pom</packaging>
+<dependencies>{dependencies}</dependencies></project>
+"""
+_VERSIONED_JAR = re.compile(r"-\d[^-]*(?:-[A-Za-z0-9.]+)?\.jar$")
+
+
+def _artifact(jar: str) -> str:
+    return _VERSIONED_JAR.sub("", jar)
+
+
+def resolve_plugin(name: str, version: str, lib: Path, log: Callable[[str], None]) -> list[Path]:
+    """The plugin's jars, fetched from Maven Central once into the cache. Libraries the server
+    already ships are left out, so no class is on the classpath twice in two versions."""
+    if name not in PLUGINS:
+        raise LauncherError(f"unknown plugin {name!r}; the launcher knows {', '.join(sorted(PLUGINS))}")
+    target = cache_root() / f"plugins-{version}" / name
+    if (target / _COMPLETE).exists():
+        return sorted(target.glob("*.jar"))
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise LauncherError(f"Maven (mvn) is not on PATH; it is needed once to fetch the {name} plugin.")
+    log(f"resolving the {name} plugin for Neo4j {version} from Maven Central (first use only)")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    dependencies = "".join(
+        f"<dependency><groupId>{group}</groupId><artifactId>{artifact}</artifactId>"
+        f"<version>{version}</version></dependency>"
+        for group, artifact in (coordinates.split(":") for coordinates in PLUGINS[name])
+    )
+    pom = target / "pom.xml"
+    pom.write_text(_PLUGIN_POM.format(dependencies=dependencies), encoding="utf-8")
+    command = [
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={target}",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    pom.unlink()
+    if result.returncode != 0 or not any(target.glob("*.jar")):
+        shutil.rmtree(target, ignore_errors=True)
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-10:])
+        raise LauncherError(f"Maven could not resolve the {name} plugin:\n{tail}")
+    shipped = {_artifact(jar.name) for jar in lib.glob("*.jar")}
+    for jar in target.glob("*.jar"):
+        if _artifact(jar.name) in shipped:
+            jar.unlink()
+    (target / _COMPLETE).write_text(name, encoding="utf-8")
+    return sorted(target.glob("*.jar"))

@@ -20,7 +20,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from neo4j_local.errors import LauncherError
-from neo4j_local.jars import resolve_jars
+from neo4j_local.jars import resolve_jars, resolve_plugin
 from neo4j_local.version import neo4j_version
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -105,6 +105,7 @@ class LocalNeo4j:
     user: str = "neo4j"
     heap: str = "2g"
     pagecache: str = "1g"
+    plugins: tuple[str, ...] = ()
     version: str = field(default_factory=neo4j_version)
     log: Callable[[str], None] = _print
 
@@ -145,6 +146,7 @@ class LocalNeo4j:
         lib = resolve_jars(self.version, self.log)
         for folder in ("conf", "data", "logs", "run", "plugins", "import"):
             (self.home / folder).mkdir(parents=True, exist_ok=True)
+        self._install_plugins(lib)
         self._write_conf()
         if not (self.home / "data" / "databases").exists():
             self._set_initial_password(java, lib)
@@ -234,6 +236,17 @@ class LocalNeo4j:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
 
+    def _install_plugins(self, lib: Path) -> None:
+        """Exactly the requested plugins in plugins/ (jars of others are removed)."""
+        wanted = {jar for name in self.plugins for jar in resolve_plugin(name, self.version, lib, self.log)}
+        folder = self.home / "plugins"
+        for jar in folder.glob("*.jar"):
+            if jar.name not in {w.name for w in wanted}:
+                jar.unlink()
+        for jar in wanted:
+            if not (folder / jar.name).exists():
+                shutil.copy2(jar, folder / jar.name)
+
     def _write_conf(self) -> None:
         home = self.home
         settings = {
@@ -259,6 +272,8 @@ class LocalNeo4j:
             "db.tx_log.rotation.retention_policy": "2 files",
             "dbms.usage_report.enabled": "false",
         }
+        if "apoc" in self.plugins:
+            settings["dbms.security.procedures.unrestricted"] = "apoc.*"
         text = "".join(f"{key}={value}\n" for key, value in settings.items())
         (home / "conf" / "neo4j.conf").write_text(
             "# Written by neo4j_local at every start; edit neo4j_local/server.py instead.\n" + text,

@@ -3,6 +3,7 @@
 A `.env` file in the working directory is read too. README.md lists each variable with its default.
 """
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Self
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
         default=None,
         description="Home of the local launcher's server; empty means .neo4j/bolt-$NEO4J_BOLT_PORT.",
     )
+    neo4j_plugins: str = Field(
+        default="",
+        description='Plugins for the local launcher (and the compose image): "apoc", or \'["apoc"]\'.',
+    )
     neo4j_heap: str = Field(default="2g", pattern=r"^\d+[mgMG]$")
     neo4j_pagecache: str = Field(default="1g", pattern=r"^\d+[mgMG]$")
     neo4j_query_timeout: float = Field(
@@ -50,6 +55,13 @@ class Settings(BaseSettings):
     api_max_cost: int = Field(
         default=50_000, ge=1, description="Items a query could return (product of page sizes)."
     )
+
+    @property
+    def plugin_names(self) -> tuple[str, ...]:
+        """NEO4J_PLUGINS as names: the image's JSON list form or a comma-separated list."""
+        text = self.neo4j_plugins.strip()
+        names = json.loads(text) if text.startswith("[") else text.split(",")
+        return tuple(str(name).strip() for name in names if str(name).strip())
 
     @property
     def local_home(self) -> Path:

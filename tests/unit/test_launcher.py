@@ -57,3 +57,9 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_short_password_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LauncherError, match="at least 8 characters"):
         LocalNeo4j(home=tmp_path, bolt_port=free_port(), password="short").start()
+
+
+def test_unknown_plugins_are_named(tmp_path: Path) -> None:
+    server = LocalNeo4j(home=tmp_path, bolt_port=free_port(), password="long-enough-pw", plugins=("gds",))
+    with pytest.raises(LauncherError, match="unknown plugin 'gds'"):
+        server.start()

@@ -29,3 +29,8 @@ def test_production_refuses_the_default_password(monkeypatch: pytest.MonkeyPatch
         Settings(_env_file=None)
     monkeypatch.setenv("NEO4J_PASSWORD", "a-real-secret")
     assert Settings(_env_file=None).app_env == "production"
+
+
+def test_plugins_read_both_the_image_form_and_a_plain_list() -> None:
+    for value, names in [("", ()), ("apoc", ("apoc",)), ('["apoc"]', ("apoc",)), ("apoc, x", ("apoc", "x"))]:
+        assert Settings(neo4j_plugins=value, _env_file=None).plugin_names == names
