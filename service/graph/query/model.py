@@ -40,7 +40,6 @@ class Related:
     node_type: str
     match: str
     node_bind: dict[str, str]
-    key: str = "m"
     edge_type: str | None = None
     edge_bind: dict[str, str] = field(default_factory=dict)
     collect: dict[str, str] = field(default_factory=dict)
@@ -110,7 +109,6 @@ def _evidence() -> Related:
         "Evidence",
         "MATCH ({n})-[{e}:SOURCED_BY]->({s}:Source)",
         {"e": "e", "s": "s"},
-        key="e",
         order={"ORDER": _o("{e}.ord", "int")},
         default_order=("ORDER", False),
         tiebreak="{s}.id",
@@ -121,19 +119,28 @@ def _events() -> Related:
     return _nodes("Event", "MATCH ({m}:Event)-[:ABOUT]->({n})")
 
 
-def _linked_companies(match: str) -> Related:
-    """Companies tied by derived edges, one edge per company with the partnerships behind it."""
+def _grouped(node_type: str, match: str, edge_type: str, name: str, aggregate: str) -> Related:
+    """A connection with one edge per distinct node; `aggregate` gathers what ties it (roles,
+    partnerships) into the edge field `name`."""
     return Related(
-        "Company",
+        node_type,
         match,
         {"n": "m"},
-        edge_type="CompanyLinkEdge",
-        edge_bind={"n": "m", "via": "via"},
-        collect={"via": "collect(DISTINCT {l}.partnership)"},
+        edge_type=edge_type,
+        edge_bind={"n": "m", name: name},
+        collect={name: aggregate},
         filter_role="n",
-        order=ORDERS["Company"],
-        default_order=DEFAULT_ORDER["Company"],
+        order=ORDERS[node_type],
+        default_order=DEFAULT_ORDER[node_type],
     )
+
+
+def _linked_companies(match: str) -> Related:
+    """Companies tied by derived edges, each with the partnerships behind the link."""
+    return _grouped("Company", match, "CompanyLinkEdge", "via", "collect(DISTINCT {l}.partnership)")
+
+
+_FACILITY_ROLES = "collect(DISTINCT toLower(type({l})))"
 
 
 _SPAN = {
@@ -164,47 +171,34 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
             "Executive",
             "MATCH ({p}:Person)-[{r}:HOLDS_POSITION]->({n})",
             {"p": "p", "r": "r", "c": "n"},
-            key="r",
             order={"SINCE": _o("{r}.since", "date")},
             default_order=("SINCE", True),
             tiebreak="{p}.id + '/' + {r}.title",
         ),
-        "facilities": Related(
+        "facilities": _grouped(
             "Facility",
             "MATCH ({n})-[{l}:OWNS|OPERATES|DEVELOPS|OCCUPIES]->({m}:Facility)",
-            {"n": "m"},
-            edge_type="CompanyFacilityEdge",
-            edge_bind={"n": "m", "roles": "roles"},
-            collect={"roles": "collect(DISTINCT toLower(type({l})))"},
-            filter_role="n",
-            order=ORDERS["Facility"],
-            default_order=DEFAULT_ORDER["Facility"],
+            "CompanyFacilityEdge",
+            "roles",
+            _FACILITY_ROLES,
         ),
-        "partnerships": Related(
+        "partnerships": _grouped(
             "Partnership",
             "MATCH ({n})-[{l}:PARTY_TO]->({m}:Partnership)",
-            {"n": "m"},
-            edge_type="CompanyPartnershipEdge",
-            edge_bind={"n": "m", "roles": "roles"},
-            collect={"roles": "collect(DISTINCT {l}.role)"},
-            filter_role="n",
-            order=ORDERS["Partnership"],
-            default_order=DEFAULT_ORDER["Partnership"],
+            "CompanyPartnershipEdge",
+            "roles",
+            "collect(DISTINCT {l}.role)",
         ),
         "suppliers": _linked_companies("MATCH ({m}:Company)-[{l}:SUPPLIES]->({n})"),
         "customers": _linked_companies("MATCH ({n})-[{l}:SUPPLIES]->({m}:Company)"),
         "investors": _linked_companies("MATCH ({m}:Company)-[{l}:INVESTS_IN]->({n})"),
         "investments": _linked_companies("MATCH ({n})-[{l}:INVESTS_IN]->({m}:Company)"),
-        "partners": Related(
+        "partners": _grouped(
             "Company",
             "MATCH ({n})-[:PARTY_TO]->({q}:Partnership)<-[:PARTY_TO]-({m}:Company) WHERE {m} <> {n}",
-            {"n": "m"},
-            edge_type="CompanyLinkEdge",
-            edge_bind={"n": "m", "via": "via"},
-            collect={"via": "collect(DISTINCT {q}.id)"},
-            filter_role="n",
-            order=ORDERS["Company"],
-            default_order=DEFAULT_ORDER["Company"],
+            "CompanyLinkEdge",
+            "via",
+            "collect(DISTINCT {q}.id)",
         ),
         "parent": Related(
             "Company", "MATCH ({n})-[:SUBSIDIARY_OF]->({m}:Company)", {"n": "m"}, paged=False, many=False
@@ -223,7 +217,6 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
             "Executive",
             "MATCH ({n})-[{r}:HOLDS_POSITION]->({c}:Company)",
             {"p": "n", "r": "r", "c": "c"},
-            key="r",
             order={"SINCE": _o("{r}.since", "date")},
             default_order=("SINCE", True),
             tiebreak="{c}.id + '/' + {r}.title",
@@ -238,7 +231,6 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
             "UNWIND range(0, size(coalesce({r}.sources, [])) - 1) AS {i} "
             "MATCH ({s}:Source {id: {r}.sources[{i}]}) WITH {s}, {i}, {quote: {r}.quotes[{i}]} AS {e}",
             {"s": "s", "e": "e"},
-            key="i",
             order={"ORDER": _o("{i}", "int")},
             default_order=("ORDER", False),
             tiebreak="{s}.id",
@@ -261,16 +253,12 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
         "capacity": Capacities(),
         "sources": _evidence(),
         "events": _events(),
-        "companies": Related(
+        "companies": _grouped(
             "Company",
             "MATCH ({m}:Company)-[{l}:OWNS|OPERATES|DEVELOPS|OCCUPIES]->({n})",
-            {"n": "m"},
-            edge_type="FacilityCompanyEdge",
-            edge_bind={"n": "m", "roles": "roles"},
-            collect={"roles": "collect(DISTINCT toLower(type({l})))"},
-            filter_role="n",
-            order=ORDERS["Company"],
-            default_order=DEFAULT_ORDER["Company"],
+            "FacilityCompanyEdge",
+            "roles",
+            _FACILITY_ROLES,
         ),
         "partnerships": _nodes("Partnership", "MATCH ({m}:Partnership)-[:CONCERNS]->({n})"),
         "partOf": Related(
@@ -305,7 +293,6 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
             "Party",
             "MATCH ({c}:Company)-[{r}:PARTY_TO]->({n})",
             {"c": "c", "r": "r"},
-            key="r",
             order={"ORDER": _o("{r}.ord", "int")},
             default_order=("ORDER", False),
             tiebreak="{c}.id",
