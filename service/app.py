@@ -4,14 +4,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+import orjson
+from fastapi import FastAPI, Request, Response
+from neo4j import AsyncDriver
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from strawberry.fastapi import GraphQLRouter
 
 from service.api.context import Context
+from service.api.endpoint import RECORD_KEY, GraphQLEndpoint
+from service.api.fast_path import FastPath
 from service.api.schema import build_schema
 from service.graph.driver import open_driver
 from service.health import health_router
+from service.metrics import configure_request_log, exposition
 from service.settings import Settings
 
 log = logging.getLogger("supplygraph")
@@ -40,10 +45,37 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
 
-    async def context_getter() -> Context:
-        return Context(driver=app.state.driver, settings=settings)
+    async def context_getter(request: Request) -> Context:
+        context = Context(driver=app.state.driver, settings=settings)
+        record = request.scope.get(RECORD_KEY)
+        if record is not None:
+            record.context = context
+        return context
 
     schema = build_schema(settings)
-    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
+    app.include_router(GraphQLJSONRouter(schema, context_getter=context_getter), prefix="/graphql")
     app.include_router(health_router())
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
+
+    if settings.api_request_log:
+        configure_request_log()
+
+    def driver() -> AsyncDriver:
+        return app.state.driver  # type: ignore[no-any-return]
+
+    fast_path = FastPath(schema._schema, settings) if settings.api_compiled else None
+    app.add_middleware(
+        GraphQLEndpoint, fast_path=fast_path, driver=driver, log_requests=settings.api_request_log
+    )
     return app
+
+
+class GraphQLJSONRouter(GraphQLRouter[Context, None]):
+    """strawberry's router with orjson: the same bytes as the fast path, and faster."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     api_workers: int = Field(default=1, ge=1, le=64)
+    api_compiled: bool = Field(
+        default=True,
+        description="Answer covered queries by serialising the compiled results directly (the fast path).",
+    )
+    api_request_log: bool = Field(default=True, description="One JSON log line per GraphQL request.")
     api_max_depth: int = Field(default=16, ge=1, description="Deepest selection a query may have.")
     api_max_aliases: int = Field(default=30, ge=0, description="Aliases a query may use.")
     api_max_tokens: int = Field(default=5000, ge=10, description="Lexical tokens a query may have.")

@@ -15,6 +15,7 @@ class Context(BaseContext):
     settings: Settings
     statements: int = 0  # Cypher statements run for this request (reported in extensions)
     raw_variables: dict[str, Any] = field(default_factory=dict)  # as the client sent them
+    error_codes: list[str] = field(default_factory=list)  # codes of the errors returned (for metrics)
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -50,6 +50,9 @@ class TranslateErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         code, message = classify(error)
+        codes = getattr(self.execution_context.context, "error_codes", None)
+        if isinstance(codes, list):
+            codes.append(code)
         return GraphQLError(
             message=message,
             nodes=error.nodes,

@@ -4,7 +4,6 @@ Every object field below the root reads its value by response key from the state
 (see `_read_by_key`), so graphql-core only walks a ready-made tree.
 """
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -53,14 +52,12 @@ from service.api.inputs import (
     SourceWhere,
 )
 from service.api.limits import QueryLimits
+from service.api.roots import compile_root
 from service.api.selection import KeepRawVariables, root_selection
 from service.api.types import DATE_SCALAR, ENUMS, Date, Event, LinkKind, Node, PageInfo, Source, StatusEnum, f
-from service.errors import bad_input
-from service.graph.query import analytics
 from service.graph.query.analytics import MAX_DEPTH
-from service.graph.query.compiler import TYPE_KEY, Compiler, Statement
+from service.graph.query.compiler import TYPE_KEY
 from service.graph.query.paging import MAX_PAGE
-from service.graph.query.selection import Selection
 from service.graph.reads import read_result
 from service.graph.stats import graph_counts
 from service.settings import Settings
@@ -95,12 +92,9 @@ class Stats:
     relationships: int = f("Relationships of every type.")
 
 
-Build = Callable[[Compiler, Selection], Statement]
-
-
-async def _run(info: Info[Context, None], build: Build) -> Any:
+async def _run(info: Info[Context, None], args: dict[str, Any] | None = None) -> Any:
     ctx = info.context
-    statement = build(Compiler(), root_selection(info))
+    statement = compile_root(info.field_name, root_selection(info), args or {})
     ctx.statements += 1
     return await read_result(
         ctx.driver, ctx.settings.neo4j_database, statement, ctx.settings.neo4j_query_timeout
@@ -126,43 +120,43 @@ class Query:
     async def node(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
     ) -> Node | None:
-        return await _run(info, lambda c, s: c.node(id, s))
+        return await _run(info, {"id": id})
 
     @strawberry.field(description="A company, fund, joint venture or public body by id, e.g. `openai`.")
     async def company(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
     ) -> Company | None:
-        return await _run(info, lambda c, s: c.one("Company", id, s))
+        return await _run(info, {"id": id})
 
     @strawberry.field(description="A person by id, e.g. `sam-altman`.")
     async def person(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
     ) -> Person | None:
-        return await _run(info, lambda c, s: c.one("Person", id, s))
+        return await _run(info, {"id": id})
 
     @strawberry.field(description="A facility by id, e.g. `foxconn-lordstown`.")
     async def facility(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
     ) -> Facility | None:
-        return await _run(info, lambda c, s: c.one("Facility", id, s))
+        return await _run(info, {"id": id})
 
     @strawberry.field(description="A partnership by id, e.g. `nvidia-openai-10gw`.")
     async def partnership(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
     ) -> Partnership | None:
-        return await _run(info, lambda c, s: c.one("Partnership", id, s))
+        return await _run(info, {"id": id})
 
     @strawberry.field(description="A source page by id, e.g. `seed-article`.")
     async def source(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
     ) -> Source | None:
-        return await _run(info, lambda c, s: c.one("Source", id, s))
+        return await _run(info, {"id": id})
 
     @strawberry.field(description="An event by id.")
     async def event(
         self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
     ) -> Event | None:
-        return await _run(info, lambda c, s: c.one("Event", id, s))
+        return await _run(info, {"id": id})
 
     @strawberry.field(description="Companies, filtered, ordered (by name by default) and paged.")
     async def companies(
@@ -173,7 +167,7 @@ class Query:
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
     ) -> CompanyConnection:
-        return await _run(info, lambda c, s: c.many("Company", s))
+        return await _run(info)
 
     @strawberry.field(description="People, filtered, ordered (by name by default) and paged.")
     async def people(
@@ -184,7 +178,7 @@ class Query:
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
     ) -> PersonConnection:
-        return await _run(info, lambda c, s: c.many("Person", s))
+        return await _run(info)
 
     @strawberry.field(description="Facilities, filtered, ordered (by name by default) and paged.")
     async def facilities(
@@ -195,7 +189,7 @@ class Query:
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
     ) -> FacilityConnection:
-        return await _run(info, lambda c, s: c.many("Facility", s))
+        return await _run(info)
 
     @strawberry.field(
         description="Partnerships, filtered, ordered (newest announcement first by default) and paged."
@@ -208,7 +202,7 @@ class Query:
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
     ) -> PartnershipConnection:
-        return await _run(info, lambda c, s: c.many("Partnership", s))
+        return await _run(info)
 
     @strawberry.field(description="Source pages, filtered, ordered (newest first by default) and paged.")
     async def sources(
@@ -219,7 +213,7 @@ class Query:
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
     ) -> SourceConnection:
-        return await _run(info, lambda c, s: c.many("Source", s))
+        return await _run(info)
 
     @strawberry.field(description="Full-text search over names, aliases, legal names, titles and publishers.")
     async def search(
@@ -228,10 +222,7 @@ class Query:
         text: Annotated[str, _arg("Words to look for; the last one also matches as a prefix.")],
         first: Annotated[int, _arg(f"Number of hits: default 20, at most {MAX_PAGE}.")] = 20,
     ) -> SearchConnection:
-        if first < 0:
-            raise bad_input("first must be a non-negative integer")
-        size = min(first, MAX_PAGE)
-        return await _run(info, lambda c, s: c.search(text, size, s))
+        return await _run(info, {"text": text, "first": first})
 
     @strawberry.field(
         description="Tiers of suppliers (UPSTREAM) or customers (DOWNSTREAM) of a company, each "
@@ -247,7 +238,7 @@ class Query:
         max_depth: Annotated[int, _arg(f"Tiers to follow, 1 to {MAX_DEPTH}.")] = 3,
         where: Annotated[PartnershipWhere | None, _arg("Only follow partnerships that match.")] = None,
     ) -> Tiers | None:
-        return await _run(info, analytics.supply_chain)
+        return await _run(info)
 
     @strawberry.field(
         description="Shortest paths between any two entities, each step explained by its "
@@ -263,7 +254,7 @@ class Query:
             list[LinkKind] | None, _arg("Kinds of link to use (default: all but HISTORY).")
         ] = None,
     ) -> Connections:
-        return await _run(info, analytics.connections)
+        return await _run(info)
 
     @strawberry.field(
         description="Loops where money (or supply) comes back to where it started, "
@@ -283,7 +274,7 @@ class Query:
         over: Annotated[FlowKind, _arg("MONEY (default) or SUPPLY links.")] = FlowKind.MONEY,
         first: Annotated[int, _arg("Number of loops: default 20, at most 100.")] = 20,
     ) -> CircularFlows:
-        return await _run(info, analytics.circular_flows)
+        return await _run(info)
 
     @strawberry.field(
         description="Who depends on a facility or a company: tier 1 are its direct dependents "
@@ -296,7 +287,7 @@ class Query:
         company: Annotated[strawberry.ID | None, _arg("A company id (or give facility).")] = None,
         max_depth: Annotated[int, _arg(f"Tiers to follow, 1 to {MAX_DEPTH}.")] = 3,
     ) -> Tiers | None:
-        return await _run(info, analytics.exposure)
+        return await _run(info)
 
     @strawberry.field(
         description="Companies ranked by how many depend on them as a supplier, or by the "
@@ -308,7 +299,7 @@ class Query:
         by: Annotated[RankingKind, _arg("What to rank by.")],
         first: Annotated[int, _arg("How many: default 10, at most 100.")] = 10,
     ) -> list[RankingEntry]:
-        return await _run(info, analytics.rankings)
+        return await _run(info)
 
     @strawberry.field(description="Counts of companies, people, facilities, partnerships and sources.")
     async def stats(self, info: Info[Context, None]) -> Stats:

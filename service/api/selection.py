@@ -10,8 +10,10 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    OperationDefinitionNode,
     SelectionSetNode,
 )
 from graphql.utilities import value_from_ast_untyped
@@ -34,17 +36,18 @@ class KeepRawVariables(SchemaExtension):
         yield
 
 
-def _variables(raw: Any, sent: dict[str, Any]) -> dict[str, Any]:
+def operation_variables(operation: OperationDefinitionNode, sent: dict[str, Any]) -> dict[str, Any]:
     """Sent variables plus the operation's defaults for those not sent."""
     values = dict(sent)
-    for definition in raw.operation.variable_definitions or ():
+    for definition in operation.variable_definitions or ():
         name = definition.variable.name.value
         if name not in values and definition.default_value is not None:
             values[name] = value_from_ast_untyped(definition.default_value, None)
     return values
 
 
-def _included(node: Any, variables: dict[str, Any]) -> bool:
+def included(node: Any, variables: dict[str, Any]) -> bool:
+    """False when @skip(if: true) or @include(if: false) removes the node."""
     for directive in node.directives or ():
         condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
         if condition is None:
@@ -55,10 +58,12 @@ def _included(node: Any, variables: dict[str, Any]) -> bool:
     return True
 
 
-class _Reader:
-    def __init__(self, info: Info[Any, Any]) -> None:
-        self.raw = info._raw_info
-        self.variables = _variables(self.raw, getattr(info.context, "raw_variables", {}))
+class SelectionReader:
+    """Reads field nodes of one operation into `Selection` trees (fragments inlined)."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any]) -> None:
+        self.fragments = fragments
+        self.variables = variables
 
     def field(self, node: FieldNode, on: str | None) -> Selection:
         args = {a.name.value: value_from_ast_untyped(a.value, self.variables) for a in node.arguments or ()}
@@ -68,7 +73,7 @@ class _Reader:
     def selections(self, selection_set: SelectionSetNode | None, on: str | None) -> list[Selection]:
         out: list[Selection] = []
         for node in selection_set.selections if selection_set else ():
-            if not _included(node, self.variables):
+            if not included(node, self.variables):
                 continue
             if isinstance(node, FieldNode):
                 out.append(self.field(node, on))
@@ -76,7 +81,7 @@ class _Reader:
             if isinstance(node, InlineFragmentNode):
                 condition, inner = node.type_condition, node.selection_set
             elif isinstance(node, FragmentSpreadNode):
-                fragment = self.raw.fragments[node.name.value]
+                fragment = self.fragments[node.name.value]
                 condition, inner = fragment.type_condition, fragment.selection_set
             else:
                 continue
@@ -87,5 +92,6 @@ class _Reader:
 
 def root_selection(info: Info[Any, Any]) -> Selection:
     """The selection of the root field being resolved."""
-    reader = _Reader(info)
-    return reader.field(reader.raw.field_nodes[0], None)
+    raw = info._raw_info
+    variables = operation_variables(raw.operation, getattr(info.context, "raw_variables", {}))
+    return SelectionReader(raw.fragments, variables).field(raw.field_nodes[0], None)

@@ -100,10 +100,12 @@ def wait_for_http(url: str, timeout: float, process: subprocess.Popen[bytes] | N
 class ApiProcess:
     """`python -m service` on a free port, pointed at a given Neo4j."""
 
-    def __init__(self, server: Neo4jServer, log: Path) -> None:
+    def __init__(self, server: Neo4jServer, log: Path, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, **server.env(), "API_PORT": str(self.port), "API_HOST": "127.0.0.1"}
+        env.update(extra_env or {})
+        self.log = log
         self._log = log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service"],
@@ -127,13 +129,17 @@ def api(neo4j_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory) -> 
     process.stop()
 
 
-@pytest.fixture
-def seeded(driver: Driver) -> Driver:
+def seed_only(driver: Driver) -> Driver:
     """Exactly the curated seed data: other data removed, then a (usually no-op) curated load."""
     _batched_delete(driver, "WHERE n.origin IS NULL OR n.origin <> 'seed'")
     apply_schema(driver, "neo4j")
     load_curated(driver, "neo4j", load_dataset(DATA_DIR))
     return driver
+
+
+@pytest.fixture
+def seeded(driver: Driver) -> Driver:
+    return seed_only(driver)
 
 
 def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -148,4 +154,4 @@ def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> di
     return result
 
 
-__all__ = ["ApiProcess", "Snapshot", "graphql", "run_seed", "snapshot", "wait_for_http", "wipe"]
+__all__ = ["ApiProcess", "Snapshot", "graphql", "run_seed", "seed_only", "snapshot", "wait_for_http", "wipe"]

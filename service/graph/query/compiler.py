@@ -16,6 +16,7 @@ from service.graph.query.model import (
     LABELS,
     MODEL,
     ORDERS,
+    Bound,
     Capacities,
     Embedded,
     FieldSpec,
@@ -84,6 +85,8 @@ class Compiler:
             case Embedded(type=type_name, condition=condition):
                 inner = self.object(type_name, binding, selection.children, scope)
                 return f"CASE WHEN {fill(condition, binding)} THEN {inner} END" if condition else inner
+            case Bound(type=type_name, role=role):
+                return self.object(type_name, {"n": binding[role]}, selection.children, scope)
             case Capacities():
                 index = self.var("i")
                 item = self.object("Capacity", {**binding, "i": index}, selection.children, scope)
@@ -192,8 +195,11 @@ class Compiler:
         tiebreak: str,
     ) -> str:
         cursor = f"'{page.token}|' + toString({sort_key}) + '|' + {tiebreak}"
-        row: list[str] = [f"c: {cursor}"]
         children = merged(selection.children)
+        # Cursors cost a string per row: build them only when the page's ends are asked for.
+        info = [p.name for c in children if c.name == "pageInfo" for p in c.children]
+        ends = "endCursor" in info or "startCursor" in info
+        row: list[str] = [f"c: {cursor}"] if ends else []
         edges_sel = [s for s in children if s.name == "edges"]
         nodes_sel = [s for s in children if s.name == "nodes"]
         for index, edges in enumerate(edges_sel):

@@ -24,6 +24,15 @@ class Embedded:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A node the enclosing match already bound as `{role}` (an executive's person, a party's
+    company): projected in place, with no subquery."""
+
+    type: str
+    role: str
+
+
+@dataclass(frozen=True)
 class Capacities:
     """A list of Capacity objects from the parallel capacity_* list properties."""
 
@@ -51,7 +60,7 @@ class Related:
     many: bool = True
 
 
-FieldSpec = Scalar | Embedded | Capacities | Figures | Related
+FieldSpec = Scalar | Embedded | Bound | Capacities | Figures | Related
 
 
 def _o(expr: str, sort_type: str = "string") -> OrderField:
@@ -224,8 +233,8 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
     },
     "Executive": {
         **_SPAN,
-        "person": Related("Person", "WITH {p} AS {m}", {"n": "m"}, paged=False, many=False),
-        "company": Related("Company", "WITH {c} AS {m}", {"n": "m"}, paged=False, many=False),
+        "person": Bound("Person", "p"),
+        "company": Bound("Company", "c"),
         "sources": Related(
             "Evidence",
             "UNWIND range(0, size(coalesce({r}.sources, [])) - 1) AS {i} "
@@ -323,7 +332,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
     },
     "Party": {
         "role": Scalar("{r}.role"),
-        "company": Related("Company", "WITH {c} AS {m}", {"n": "m"}, paged=False, many=False),
+        "company": Bound("Company", "c"),
         "value": Embedded("PartyMoney", "{r}.value_qualifier IS NOT NULL"),
     },
     "Source": {
@@ -346,7 +355,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
         "note": Scalar("{e}.note"),
         "row": Scalar("{e}.row"),
         "post2025": Scalar("coalesce({e}.post_2025, false)"),
-        "source": Related("Source", "WITH {s} AS {m}", {"n": "m"}, paged=False, many=False),
+        "source": Bound("Source", "s"),
     },
     "Event": {
         "id": Scalar("{n}.id"),

@@ -1,0 +1,378 @@
+"""The benchmark's query set: each case as our API asks it, as hand-written Cypher (the floor),
+and the canonical form all three contenders' answers are reduced to before they are compared.
+
+The peer's side of each case lives in `peer_queries.py`. Canonical forms ignore what
+legitimately differs (cursor formats, list order where the query does not fix one, an enum's
+spelling) and keep everything else, so "same answer" means the same entities with the same
+values.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from service.graph.query.compiler import lucene_query
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Parameters that depend on the size of the synthetic graph."""
+
+    companies: int
+    deep_page: int  # which page the deep-page case times (1-based)
+    search_text: str  # gives fewer than PAGE_SIZE hits, all companies
+
+
+FULL = Scale(companies=100_000, deep_page=50, search_text="company 4242")
+SMOKE = Scale(companies=300, deep_page=5, search_text="company 42")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str
+    params: dict[str, Any]
+    ours: str  # GraphQL document
+    ours_variables: Callable[[dict[str, Any]], dict[str, Any]]
+    ours_canonical: Callable[[Any], Any]
+    floor: str  # Cypher
+    floor_params: Callable[[dict[str, Any]], dict[str, Any]]
+    floor_canonical: Callable[[list[dict[str, Any]]], Any]
+
+
+def _blank(value: Any) -> Any:
+    """None as "" so that mixed rows sort."""
+    return "" if value is None else value
+
+
+def _rows(items: list[list[Any]]) -> list[list[Any]]:
+    return sorted([_blank(v) for v in item] for item in items)
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _single(records: list[dict[str, Any]]) -> dict[str, Any]:
+    assert len(records) == 1, f"expected one row, got {len(records)}"
+    return records[0]
+
+
+# -- 1. point lookup -----------------------------------------------------------------------------
+
+
+def _point(company: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": company["id"],
+        "name": company["name"],
+        "kind": _upper(company["kind"]),
+        "country": company["country"],
+        "ticker": company["ticker"],
+    }
+
+
+POINT = Case(
+    name="point",
+    title="point lookup by id",
+    params={"id": "nvidia"},
+    ours="query Point($id: ID!) { company(id: $id) { id name kind country ticker } }",
+    ours_variables=lambda p: {"id": p["id"]},
+    ours_canonical=lambda data: _point(data["company"]),
+    floor="MATCH (c:Company {id: $id}) "
+    "RETURN c.id AS id, c.name AS name, c.kind AS kind, c.country AS country, c.ticker AS ticker",
+    floor_params=lambda p: {"id": p["id"]},
+    floor_canonical=lambda records: _point(_single(records)),
+)
+
+# -- 2. one company with executives and facilities -------------------------------------------------
+
+
+def _people_facilities_ours(data: Any) -> Any:
+    company = data["company"]
+    return {
+        "id": company["id"],
+        "name": company["name"],
+        "executives": _rows(
+            [
+                [e["title"], e["role"], e["person"]["id"], e["person"]["name"]]
+                for e in company["executives"]["nodes"]
+            ]
+        ),
+        "facilities": _rows(
+            [
+                [
+                    f["id"],
+                    f["name"],
+                    f["kind"],
+                    f["status"],
+                    f["location"]["city"],
+                    f["location"]["state"],
+                    f["location"]["country"],
+                ]
+                for f in company["facilities"]["nodes"]
+            ]
+        ),
+    }
+
+
+def _people_facilities_floor(records: list[dict[str, Any]]) -> Any:
+    row = _single(records)
+    executives = [[title, _upper(role), pid, name] for title, role, pid, name in row["executives"]]
+    facilities = [[i, n, _upper(k), _upper(s), *rest] for i, n, k, s, *rest in row["facilities"]]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "executives": _rows(executives),
+        "facilities": _rows(facilities),
+    }
+
+
+PEOPLE_FACILITIES = Case(
+    name="people_facilities",
+    title="a company with its executives and facilities",
+    params={"id": "foxconn"},
+    ours="""query CompanyPeopleFacilities($id: ID!) {
+  company(id: $id) {
+    id name
+    executives(first: 20) { nodes { title role person { id name } } }
+    facilities(first: 20) { nodes { id name kind status location { city state country } } }
+  }
+}""",
+    ours_variables=lambda p: {"id": p["id"]},
+    ours_canonical=_people_facilities_ours,
+    floor="""MATCH (c:Company {id: $id})
+CALL (c) {
+  MATCH (p:Person)-[r:HOLDS_POSITION]->(c)
+  WITH p, r ORDER BY r.since DESC, p.id + '/' + r.title DESC LIMIT 20
+  RETURN collect([r.title, r.role, p.id, p.name]) AS executives
+}
+CALL (c) {
+  MATCH (c)-[:OWNS|OPERATES|DEVELOPS|OCCUPIES]->(f:Facility)
+  WITH DISTINCT f ORDER BY toLower(f.name), f.id LIMIT 20
+  RETURN collect([f.id, f.name, f.kind, f.status, f.city, f.region, f.country]) AS facilities
+}
+RETURN c.id AS id, c.name AS name, executives, facilities""",
+    floor_params=lambda p: {"id": p["id"]},
+    floor_canonical=_people_facilities_floor,
+)
+
+# -- 3. three levels of nested lists -------------------------------------------------------------
+
+
+def _nested(company_id: str, name: str, partnerships: list[dict[str, Any]]) -> Any:
+    return {
+        "id": company_id,
+        "name": name,
+        "partnerships": sorted(
+            (
+                {
+                    "id": p["id"],
+                    "name": p["name"],
+                    "status": _upper(p["status"]),
+                    "parties": sorted(
+                        [_upper(role), cid, cname, _rows(facilities)]
+                        for role, cid, cname, facilities in p["parties"]
+                    ),
+                }
+                for p in partnerships
+            ),
+            key=lambda p: str(p["id"]),
+        ),
+    }
+
+
+def _nested_ours(data: Any) -> Any:
+    company = data["company"]
+    partnerships = [
+        {
+            "id": p["id"],
+            "name": p["name"],
+            "status": p["status"],
+            "parties": [
+                [
+                    party["role"],
+                    party["company"]["id"],
+                    party["company"]["name"],
+                    [[f["id"], f["name"]] for f in party["company"]["facilities"]["nodes"]],
+                ]
+                for party in p["parties"]
+            ],
+        }
+        for p in company["partnerships"]["nodes"]
+    ]
+    return _nested(company["id"], company["name"], partnerships)
+
+
+def _nested_floor(records: list[dict[str, Any]]) -> Any:
+    row = _single(records)
+    return _nested(row["id"], row["name"], row["partnerships"])
+
+
+NESTED = Case(
+    name="nested",
+    title="company → partnerships → parties → company → facilities",
+    params={"id": "openai"},
+    ours="""query Nested($id: ID!) {
+  company(id: $id) {
+    id name
+    partnerships(first: 50) {
+      nodes {
+        id name status
+        parties { role company { id name facilities(first: 20) { nodes { id name } } } }
+      }
+    }
+  }
+}""",
+    ours_variables=lambda p: {"id": p["id"]},
+    ours_canonical=_nested_ours,
+    floor="""MATCH (c:Company {id: $id})
+CALL (c) {
+  MATCH (c)-[:PARTY_TO]->(p:Partnership)
+  WITH DISTINCT p
+  ORDER BY coalesce(p.announced_on, date('0001-01-01')) DESC, p.id DESC LIMIT 50
+  CALL (p) {
+    MATCH (o:Company)-[r:PARTY_TO]->(p)
+    CALL (o) {
+      MATCH (o)-[:OWNS|OPERATES|DEVELOPS|OCCUPIES]->(f:Facility)
+      WITH DISTINCT f ORDER BY toLower(f.name), f.id LIMIT 20
+      RETURN collect([f.id, f.name]) AS facilities
+    }
+    RETURN collect([r.role, o.id, o.name, facilities]) AS parties
+  }
+  RETURN collect({id: p.id, name: p.name, status: p.status, parties: parties}) AS partnerships
+}
+RETURN c.id AS id, c.name AS name, partnerships""",
+    floor_params=lambda p: {"id": p["id"]},
+    floor_canonical=_nested_floor,
+)
+
+# -- 4. a filtered, sorted page ------------------------------------------------------------------
+
+
+def _filtered_row(i: Any, name: Any, kind: Any, status: Any, usd: Any) -> list[Any]:
+    return [i, name, _upper(kind), _upper(status), float(usd)]
+
+
+FILTERED_PAGE = Case(
+    name="filtered_page",
+    title="partnerships filtered by status and value, sorted by value",
+    params={"statuses": ["SIGNED", "ANNOUNCED", "ACTIVE"]},
+    ours="""query FilteredPage($status: [Status!]) {
+  partnerships(
+    where: {status: {in: $status}, valueUsd: {gt: 0}}
+    orderBy: {field: VALUE_USD, direction: DESC}
+    first: 20
+  ) { nodes { id name kind status value { usd } } }
+}""",
+    ours_variables=lambda p: {"status": p["statuses"]},
+    ours_canonical=lambda data: [
+        _filtered_row(n["id"], n["name"], n["kind"], n["status"], n["value"]["usd"])
+        for n in data["partnerships"]["nodes"]
+    ],
+    floor="""MATCH (p:Partnership)
+WHERE p.status IN $statuses AND p.value_usd > 0
+RETURN p.id AS id, p.name AS name, p.kind AS kind, p.status AS status, p.value_usd AS usd
+ORDER BY p.value_usd DESC, p.id DESC LIMIT 20""",
+    floor_params=lambda p: {"statuses": [s.lower() for s in p["statuses"]]},
+    floor_canonical=lambda records: [
+        _filtered_row(r["id"], r["name"], r["kind"], r["status"], r["usd"]) for r in records
+    ],
+)
+
+# -- 5. a deep page by cursor ---------------------------------------------------------------------
+
+
+def _deep_floor(records: list[dict[str, Any]]) -> Any:
+    items = [[r["id"], r["name"], r["country"]] for r in records[:PAGE_SIZE]]
+    return {"items": items, "hasNextPage": len(records) > PAGE_SIZE}
+
+
+DEEP_PAGE = Case(
+    name="deep_page",
+    title="the n-th page of companies by cursor",
+    params={"after": None},
+    ours="""query DeepPage($after: String) {
+  companies(orderBy: {field: ID, direction: ASC}, first: 20, after: $after) {
+    nodes { id name country }
+    pageInfo { endCursor hasNextPage }
+  }
+}""",
+    ours_variables=lambda p: {"after": p["after"]},
+    ours_canonical=lambda data: {
+        "items": [[n["id"], n["name"], n["country"]] for n in data["companies"]["nodes"]],
+        "hasNextPage": data["companies"]["pageInfo"]["hasNextPage"],
+    },
+    # Keyset on the id constraint's index: a range seek, already in order.
+    floor="""MATCH (c:Company) WHERE c.id > $after
+RETURN c.id AS id, c.name AS name, c.country AS country ORDER BY c.id LIMIT 21""",
+    floor_params=lambda p: {"after": p["after"] or ""},
+    floor_canonical=_deep_floor,
+)
+
+
+def ours_end_cursor(data: Any) -> str | None:
+    cursor = data["companies"]["pageInfo"]["endCursor"]
+    return str(cursor) if cursor is not None else None
+
+
+def floor_end_cursor(records: list[dict[str, Any]]) -> str | None:
+    page = records[:PAGE_SIZE]
+    return str(page[-1]["id"]) if page else None
+
+
+# -- 6. full-text search --------------------------------------------------------------------------
+
+SEARCH = Case(
+    name="search",
+    title="full-text search",
+    params={"text": FULL.search_text},
+    ours="query Search($text: String!) {\n"
+    "  search(text: $text, first: 20) { nodes { ... on Company { id name } } }\n}",
+    ours_variables=lambda p: {"text": p["text"]},
+    ours_canonical=lambda data: sorted(n["id"] for n in data["search"]["nodes"] if n),
+    floor="""CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: 500}) YIELD node, score
+WITH node, score
+ORDER BY CASE WHEN toLower(coalesce(node.name, node.title, '')) STARTS WITH $starts THEN 0 ELSE 1 END,
+  CASE WHEN node:Company THEN 0 WHEN node:Person THEN 1 WHEN node:Facility THEN 2
+       WHEN node:Partnership THEN 3 ELSE 4 END, score DESC, node.id
+LIMIT 20
+RETURN CASE WHEN node:Company THEN node.id END AS id, node.name AS name""",
+    floor_params=lambda p: {"lucene": lucene_query(p["text"]), "starts": p["text"].strip().lower()},
+    floor_canonical=lambda records: sorted(r["id"] for r in records if r["id"] is not None),
+)
+
+# -- 7. supply chain ------------------------------------------------------------------------------
+
+SUPPLY_CHAIN = Case(
+    name="supply_chain",
+    title="supply chain, 3 tiers upstream",
+    params={"id": "openai", "depth": 3},
+    ours="""query SupplyChain($id: ID!) {
+  supplyChain(company: $id, direction: UPSTREAM, maxDepth: 3) { entries { tier company { id name } } }
+}""",
+    ours_variables=lambda p: {"id": p["id"]},
+    ours_canonical=lambda data: sorted(
+        [e["tier"], e["company"]["id"], e["company"]["name"]] for e in data["supplyChain"]["entries"]
+    ),
+    floor="""MATCH (root:Company {id: $id})
+MATCH path = (c:Company)-[:SUPPLIES]->{1,3}(root)
+WHERE c <> root
+WITH c, min(length(path)) AS tier
+ORDER BY tier, toLower(c.name), c.id LIMIT 500
+RETURN tier, c.id AS id, c.name AS name""",
+    floor_params=lambda p: {"id": p["id"]},
+    floor_canonical=lambda records: sorted([r["tier"], r["id"], r["name"]] for r in records),
+)
+
+CASES: list[Case] = [POINT, PEOPLE_FACILITIES, NESTED, FILTERED_PAGE, DEEP_PAGE, SEARCH, SUPPLY_CHAIN]
+
+
+def params_for(case: Case, scale: Scale) -> dict[str, Any]:
+    """The case's parameters at this scale (before any cursor walk)."""
+    params = dict(case.params)
+    if case is SEARCH:
+        params["text"] = scale.search_text
+        params["lucene"] = lucene_query(scale.search_text)
+    return params

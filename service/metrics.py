@@ -1,0 +1,124 @@
+"""What the server measures about itself: Prometheus metrics and one log line per request.
+
+With several uvicorn workers each process counts on its own, so `python -m service` points
+PROMETHEUS_MULTIPROC_DIR at a fresh folder and /metrics adds up every worker's files.
+"""
+
+import logging
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+# Fine below 10 ms, where most requests fall, so the server-side p50 can be read off them.
+LATENCY_BUCKETS = (
+    0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.0025, 0.003, 0.004, 0.005, 0.006, 0.008, 0.010,
+    0.0125, 0.015, 0.020, 0.025, 0.030, 0.040, 0.050, 0.075, 0.100, 0.150, 0.250, 0.500, 1.0,
+    2.5, 5.0, 10.0, 30.0,
+)  # fmt: skip
+MAX_OPERATION_NAMES = 200  # distinct labels per process; later names count as "other"
+_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
+
+REQUEST_SECONDS = Histogram(
+    "supplygraph_graphql_request_seconds",
+    "Time from receiving a GraphQL request to its response, by operation name and execution path.",
+    ["operation", "path"],
+    buckets=LATENCY_BUCKETS,
+)
+STATEMENTS = Counter(
+    "supplygraph_cypher_statements",
+    "Cypher statements run for GraphQL requests.",
+    ["operation"],
+)
+ERRORS = Counter("supplygraph_graphql_errors", "Errors returned to clients, by extensions.code.", ["code"])
+
+request_log = logging.getLogger("supplygraph.request")
+
+
+@dataclass
+class RequestRecord:
+    """What one /graphql request did; filled while it runs, reported when it ends."""
+
+    operation: str = "anonymous"
+    path: str = "standard"  # "compiled" when the fast path answered
+    statements: int = 0
+    error_codes: list[str] = field(default_factory=list)
+    http_status: int = 200
+    context: Any = None  # the strawberry Context of the ordinary path, for its statement count
+
+
+class OperationLabels:
+    """Operation names as metric labels, capped so clients cannot grow the label set forever."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, name: str | None) -> str:
+        if not name:
+            return "anonymous"
+        if not _NAME.match(name):
+            return "other"
+        if name not in self.seen:
+            if len(self.seen) >= MAX_OPERATION_NAMES:
+                return "other"
+            self.seen.add(name)
+        return name
+
+
+def observe(record: RequestRecord, seconds: float, log_requests: bool) -> None:
+    if record.context is not None:
+        record.statements = getattr(record.context, "statements", record.statements)
+        record.error_codes = list(getattr(record.context, "error_codes", record.error_codes))
+    REQUEST_SECONDS.labels(record.operation, record.path).observe(seconds)
+    if record.statements:
+        STATEMENTS.labels(record.operation).inc(record.statements)
+    for code in record.error_codes:
+        ERRORS.labels(code).inc()
+    if record.http_status >= 400 and not record.error_codes:
+        ERRORS.labels(f"HTTP_{record.http_status}").inc()
+    if log_requests:
+        ok = record.http_status < 400 and not record.error_codes
+        line = {
+            "event": "graphql",
+            "operation": record.operation,
+            "path": record.path,
+            "duration_ms": round(seconds * 1000, 3),
+            "statements": record.statements,
+            "status": "ok" if ok else "error",
+            "http_status": record.http_status,
+        }
+        if record.error_codes:
+            line["errors"] = record.error_codes
+        request_log.info(orjson.dumps(line).decode())
+
+
+def configure_request_log() -> None:
+    """One JSON line per request on stderr (uvicorn configures only its own loggers)."""
+    if not any(getattr(h, "_supplygraph", False) for h in request_log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._supplygraph = True  # type: ignore[attr-defined]
+        request_log.addHandler(handler)
+    request_log.setLevel(logging.INFO)
+    request_log.propagate = False
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics text of this process, or of every worker's files in multi-process mode."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
