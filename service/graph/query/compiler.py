@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.errors import bad_input
-from service.graph.query.filters import FilterCompiler, fill, placeholders
+from service.graph.query.filters import FilterCompiler, excludes_null, fill, placeholders
 from service.graph.query.model import (
     DEFAULT_ORDER,
     LABELS,
@@ -140,16 +140,28 @@ class Compiler:
             args = selection.args if spec.paged else {}
             page = parse_page(args, spec.order, spec.default_order)
             order = spec.order[page.field]
-            null_last = self.param(sentinel(order, page.descending))
-            lines.append(
-                f"WITH *, coalesce({fill(order.expr, item_names)}, {null_last}) "
-                f"AS {sort_key}, {fill(spec.tiebreak, item_names)} AS {tiebreak}"
-            )
-            if page.after is not None:
-                op = "<" if page.descending else ">"
-                value, last = self.param(page.after[0]), self.param(page.after[1])
-                beyond = f"{sort_key} = {value} AND {tiebreak} {op} {last}"
-                lines.append(f"WITH * WHERE ({sort_key} {op} {value} OR ({beyond}))")
+            expr, tie = fill(order.expr, item_names), fill(spec.tiebreak, item_names)
+            where = selection.args.get("where") if spec.filter_role is not None else None
+            op = "<" if page.descending else ">"
+            if not order.nullable or excludes_null(spec.node_type, where, order.expr):
+                # No nulls to place last: conditions on the property itself (not on an alias)
+                # let Neo4j seek its index in order and stop after the page (PartialTop).
+                lines.append(f"WITH * WHERE {expr} IS NOT NULL")
+                if page.after is not None:
+                    value, last = self.param(page.after[0]), self.param(page.after[1])
+                    if expr == tie:
+                        lines.append(f"WITH * WHERE {expr} {op} {last}")
+                    else:
+                        beyond = f"({expr} {op} {value} OR {tie} {op} {last})"
+                        lines.append(f"WITH * WHERE {expr} {op}= {value} AND {beyond}")
+                lines.append(f"WITH *, {expr} AS {sort_key}, {tie} AS {tiebreak}")
+            else:
+                null_last = self.param(sentinel(order, page.descending))
+                lines.append(f"WITH *, coalesce({expr}, {null_last}) AS {sort_key}, {tie} AS {tiebreak}")
+                if page.after is not None:
+                    value, last = self.param(page.after[0]), self.param(page.after[1])
+                    beyond = f"{sort_key} = {value} AND {tiebreak} {op} {last}"
+                    lines.append(f"WITH * WHERE ({sort_key} {op} {value} OR ({beyond}))")
             direction = "DESC" if page.descending else "ASC"
             limit = f" LIMIT {page.first + 1}" if spec.paged else ("" if spec.many else " LIMIT 1")
             lines.append(f"WITH * ORDER BY {sort_key} {direction}, {tiebreak} {direction}{limit}")

@@ -143,6 +143,8 @@ _OPERATORS: dict[str, set[str]] = {
     "boolean": {"eq"},
     "enum": {"eq", "ne", "in"},
 }
+# Operators no null satisfies: with one of them on a property, the rows left all have it.
+_NON_NULL = {"eq", "in", "lt", "lte", "gt", "gte"}
 _COMPARE = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 
@@ -271,3 +273,20 @@ class FilterCompiler:
                 exists = f"EXISTS {{ MATCH {pattern}{f' WHERE {condition}' if condition else ''} }}"
                 out.append(exists if quantifier == "some" else f"NOT {exists}")
         return out
+
+
+def excludes_null(type_name: str, where: Any, expr: str) -> bool:
+    """True when `where` keeps only rows where the property `expr` is set (a comparison on it,
+    at the top level or in an AND), so that ordering by it needs no stand-in for nulls."""
+    if not isinstance(where, dict):
+        return False
+    for key, value in where.items():
+        if key == "AND" and isinstance(value, list):
+            if any(excludes_null(type_name, part, expr) for part in value):
+                return True
+            continue
+        spec = FILTERS.get(type_name, {}).get(key)
+        compared = isinstance(spec, Prop) and spec.expr == expr and isinstance(value, dict)
+        if compared and any(op in _NON_NULL and operand is not None for op, operand in value.items()):
+            return True
+    return False

@@ -63,31 +63,35 @@ class Related:
 FieldSpec = Scalar | Embedded | Bound | Capacities | Figures | Related
 
 
-def _o(expr: str, sort_type: str = "string") -> OrderField:
-    return OrderField(expr, sort_type)  # type: ignore[arg-type]
+def _o(expr: str, sort_type: str = "string", nullable: bool = True) -> OrderField:
+    return OrderField(expr, sort_type, nullable)  # type: ignore[arg-type]
 
 
 ORDERS: dict[str, dict[str, OrderField]] = {
-    "Company": {"NAME": _o("toLower({n}.name)"), "ID": _o("{n}.id"), "COUNTRY": _o("{n}.country")},
-    "Person": {"NAME": _o("toLower({n}.name)"), "ID": _o("{n}.id")},
+    "Company": {
+        "NAME": _o("toLower({n}.name)"),
+        "ID": _o("{n}.id", nullable=False),
+        "COUNTRY": _o("{n}.country"),
+    },
+    "Person": {"NAME": _o("toLower({n}.name)"), "ID": _o("{n}.id", nullable=False)},
     "Facility": {
         "NAME": _o("toLower({n}.name)"),
-        "ID": _o("{n}.id"),
+        "ID": _o("{n}.id", nullable=False),
         "STATUS_AS_OF": _o("{n}.status_as_of_on", "date"),
         "POWER_MW": _o("{n}.power_mw", "float"),
     },
     "Partnership": {
         "NAME": _o("toLower({n}.name)"),
-        "ID": _o("{n}.id"),
+        "ID": _o("{n}.id", nullable=False),
         "ANNOUNCED_ON": _o("{n}.announced_on", "date"),
         "VALUE_USD": _o("{n}.value_usd", "float"),
     },
     "Source": {
-        "ID": _o("{n}.id"),
+        "ID": _o("{n}.id", nullable=False),
         "PUBLISHED_ON": _o("{n}.published_on", "date"),
         "PUBLISHER": _o("{n}.publisher"),
     },
-    "Event": {"ON": _o("{n}.on", "date"), "ID": _o("{n}.id")},
+    "Event": {"ON": _o("{n}.on", "date"), "ID": _o("{n}.id", nullable=False)},
 }
 DEFAULT_ORDER: dict[str, tuple[str, bool]] = {
     "Company": ("NAME", False),

@@ -31,6 +31,7 @@ class OrderField:
 
     expr: str
     type: SortType
+    nullable: bool = True  # False for ids: the order can then come straight from an index
 
 
 @dataclass(frozen=True)
