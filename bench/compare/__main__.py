@@ -38,7 +38,7 @@ from bench.compare.cases import (
     ours_end_cursor,
     params_for,
 )
-from bench.compare.load import LoadResult, driver_run, require_wrk, wrk_run
+from bench.compare.load import LoadResult, require_wrk, wrk_run
 from bench.compare.peer_queries import PEER, peer_end_cursor
 from bench.compare.servers import (
     DATABASE,
@@ -59,6 +59,7 @@ from bench.compare.servers import (
 from neo4j_local import LocalNeo4j
 
 LEVELS = (1, 16, 64)
+SMOKE_CASES = ("point", "nested")  # a quick one and a list-heavy one
 
 
 class AnswerMismatch(Exception):
@@ -138,31 +139,43 @@ class Run:
 
     # -- timing ----------------------------------------------------------------------------------
 
-    async def time_cases(self) -> list[dict[str, Any]]:
+    def time_cases(self) -> list[dict[str, Any]]:
         results = []
-        async with AsyncGraphDatabase.driver(
-            self.local.uri, auth=("neo4j", PASSWORD), max_connection_pool_size=128
-        ) as driver:
-            for case in CASES:
-                runs: dict[str, Any] = {"floor": await self._time_floor(driver, case)}
-                runs["ours"] = self._time_http(case, "ours")
-                if self.peer is not None:
-                    runs["peer"] = self._time_http(case, "peer")
-                entry: dict[str, Any] = {"name": case.name, "title": case.title, "contenders": runs}
-                entry["ratios"] = report.ratios(entry)
-                entry["missed"] = report.goals(entry)
-                log(f"{case.name}: " + ", ".join(f"{k} {v}" for k, v in entry["ratios"].items()))
-                results.append(entry)
+        for case in [c for c in CASES if c.name in self.args.cases]:
+            runs: dict[str, Any] = {"floor": self._time_floor(case)}
+            runs["ours"] = self._time_http(case, "ours")
+            if self.peer is not None:
+                runs["peer"] = self._time_http(case, "peer")
+            entry: dict[str, Any] = {"name": case.name, "title": case.title, "contenders": runs}
+            entry["ratios"] = report.ratios(entry)
+            entry["missed"] = report.goals(entry)
+            log(f"{case.name}: " + ", ".join(f"{k} {v}" for k, v in entry["ratios"].items()))
+            results.append(entry)
         return results
 
-    async def _time_floor(self, driver: Any, case: Case) -> dict[str, Any]:
-        cypher, params = case.floor, case.floor_params(self.params[case.name]["floor"])
-        await driver_run(driver, DATABASE, cypher, params, 4, self.args.warmup)
-        out: dict[str, Any] = {}
-        with PeakRss(os.getpid()) as peak:
-            for level in LEVELS:
-                result = await driver_run(driver, DATABASE, cypher, params, level, self.args.seconds)
-                out[f"c{level}"] = result.as_dict()
+    def _time_floor(self, case: Case) -> dict[str, Any]:
+        job = {
+            "uri": self.local.uri,
+            "password": PASSWORD,
+            "database": DATABASE,
+            "cypher": case.floor,
+            "params": case.floor_params(self.params[case.name]["floor"]),
+            "levels": LEVELS,
+            "seconds": self.args.seconds,
+            "warmup": self.args.warmup,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bench.compare.floor"],
+            cwd=REPO_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        with PeakRss(process.pid) as peak:
+            out_bytes, _ = process.communicate(json.dumps(job).encode())
+        if process.returncode != 0:
+            raise RuntimeError(f"the floor's load process failed ({process.returncode})")
+        results = json.loads(out_bytes)
+        out: dict[str, Any] = {f"c{level}": result for level, result in zip(LEVELS, results, strict=True)}
         out["rss_mb"] = peak.peak
         log(f"{case.name} floor: p50 {out['c1']['p50_ms']:.2f} ms, {out['c64']['rps']:.0f} req/s at 64")
         return out
@@ -298,6 +311,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--soak-all", action="store_true", help="include the supply chain in the soak")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for ours")
     parser.add_argument("--no-peer", action="store_true", help="leave @neo4j/graphql out")
+    parser.add_argument(
+        "--cases",
+        type=lambda text: text.split(","),
+        default=None,
+        help=f"comma-separated queries to time (default: all; --smoke: {','.join(SMOKE_CASES)}); "
+        "every query's answers are checked either way",
+    )
     parser.add_argument("--out", default=str(REPO_ROOT / "bench" / "results"), help="folder for the results")
     parser.add_argument(
         "--work", default=str(REPO_ROOT / ".bench"), help="scratch folder (Neo4j, data, logs)"
@@ -314,12 +334,17 @@ def main(argv: list[str] | None = None) -> int:
             min(args.warmup, 1.0),
             min(args.soak, 2.0),
         )
+        args.cases = args.cases or list(SMOKE_CASES)
     else:
         scale = (
             Scale(args.companies, FULL.deep_page, FULL.search_text)
             if args.companies != FULL.companies
             else FULL
         )
+    args.cases = args.cases or [c.name for c in CASES]
+    unknown = set(args.cases) - {c.name for c in CASES}
+    if unknown:
+        raise SystemExit(f"unknown cases: {', '.join(sorted(unknown))}")
     require_wrk()
     if not args.no_peer:
         install_peer()
@@ -342,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         except AnswerMismatch as error:
             print(f"[bench] the contenders disagree, nothing timed:\n{error}", file=sys.stderr)
             return 1
-        cases = asyncio.run(run.time_cases())
+        cases = run.time_cases()
         soak = run.soak() if args.soak > 0 else None
         results = {
             "run": {

@@ -357,11 +357,10 @@ SUPPLY_CHAIN = Case(
         [e["tier"], e["company"]["id"], e["company"]["name"]] for e in data["supplyChain"]["entries"]
     ),
     floor="""MATCH (root:Company {id: $id})
-MATCH path = (c:Company)-[:SUPPLIES]->{1,3}(root)
+MATCH path = SHORTEST 1 (c:Company)-[:SUPPLIES]->{1,3}(root)
 WHERE c <> root
-WITH c, min(length(path)) AS tier
-ORDER BY tier, toLower(c.name), c.id LIMIT 500
-RETURN tier, c.id AS id, c.name AS name""",
+RETURN length(path) AS tier, c.id AS id, c.name AS name
+ORDER BY tier, toLower(c.name), c.id LIMIT 500""",
     floor_params=lambda p: {"id": p["id"]},
     floor_canonical=lambda records: sorted([r["tier"], r["id"], r["name"]] for r in records),
 )

@@ -115,8 +115,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"| {case['name']} | " + " | ".join(cells) + f" | {cpu:.2f} |")
     lines += [
         "",
-        "The floor has no server: its RSS is the benchmark process's, and its load runs in that "
-        "process (its CPU is the driver's work, not a separate generator's).",
+        "The floor has no server: its RSS is that of its load process (the Python driver and "
+        "the asyncio tasks), and the generator CPU column counts only wrk.",
     ]
     soak = results.get("soak")
     if soak:

@@ -40,7 +40,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from neo4j import AsyncDriver
 from strawberry.schema.schema import validate_document
 
-from service.api.limits import measure
+from service.api.limits import count_tokens, measure
 from service.api.roots import ROOTS, compile_root
 from service.api.selection import SelectionReader, included, operation_variables
 from service.graph.query.compiler import TYPE_KEY
@@ -65,6 +65,7 @@ class Plan:
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     fields: tuple[FieldNode, ...]
+    tokens: int  # lexical tokens of the query text (counted once, for the token limit)
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,10 @@ class FastPath:
             return None, name
         if validate_document(self.schema, document, tuple(specified_rules)):
             return None, name
-        plan = self._covered(document, operation)
+        plan = self._covered(query, document, operation)
         return plan, name
 
-    def _covered(self, document: DocumentNode, operation: OperationDefinitionNode) -> Plan | None:
+    def _covered(self, query: str, document: DocumentNode, operation: OperationDefinitionNode) -> Plan | None:
         fields = []
         for node in operation.selection_set.selections:
             # Root fragments and repeated response keys are rare; the ordinary path merges them.
@@ -136,7 +137,8 @@ class FastPath:
         if len(set(keys)) != len(keys):
             return None
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        return Plan(document, operation, fragments, tuple(fields))
+        tokens = count_tokens(query, self.limits["tokens"])
+        return Plan(document, operation, fragments, tuple(fields), tokens)
 
     # -- execution ---------------------------------------------------------------------------
 
@@ -152,7 +154,9 @@ class FastPath:
         coerced = get_variable_values(self.schema, plan.operation.variable_definitions or (), variables)
         if isinstance(coerced, list):
             raise NotCovered("variables do not coerce")
-        cost = measure(self.schema, plan.document, operation_name, variables, query, self.limits["tokens"])
+        cost = measure(
+            self.schema, plan.document, operation_name, variables, query, self.limits["tokens"], plan.tokens
+        )
         if any(getattr(cost, name) > limit for name, limit in self.limits.items()):
             raise NotCovered("over a limit")
 

@@ -139,7 +139,10 @@ def measure(
     variables: dict[str, Any],
     query: str,
     max_tokens: int,
+    tokens: int | None = None,
 ) -> Cost:
+    """The operation's cost; `tokens`, when the caller has counted them already (they depend on
+    the text alone), saves lexing the query again."""
     fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     operation = next(
@@ -150,7 +153,7 @@ def measure(
         root = schema.get_root_type(operation.operation)
         if isinstance(root, GraphQLObjectType):
             walker.walk(operation.selection_set, root, 1, 1)
-    walker.cost.tokens = count_tokens(query, max_tokens)
+    walker.cost.tokens = count_tokens(query, max_tokens) if tokens is None else tokens
     return walker.cost
 
 
