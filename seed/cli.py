@@ -1,4 +1,4 @@
-"""`python -m seed [check | load | schema | synth]`; with no command: apply the schema, then load.
+"""`python -m seed [check | load | schema | synth | export]`; with no command: apply the schema, then load.
 
 Exit codes: 0 done (or nothing to do), 1 invalid data (nothing written), 2 Neo4j unreachable or
 a write failed (rolled back).
@@ -14,12 +14,14 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 from neo4j_local import LauncherError
 from neo4j_local.__main__ import server_from_settings
 from seed.bulk import BulkLoadError, bulk_load
+from seed.export import ExportError, write_files
 from seed.loader import load_curated, load_staged
 from seed.stream import validate_stream
 from seed.synthetic import generate
 from seed.validate import DataError, Dataset, InvalidData, load_dataset
 from seed.yaml_files import data_files
 from service.graph.schema import apply_schema
+from service.graph.seed_reads import read_all
 from service.settings import Settings
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -114,6 +116,22 @@ def _schema(settings: Settings) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    out = Path(args.out)
+    try:
+        with (
+            _driver(settings) as driver,
+            driver.session(database=settings.neo4j_database) as session,
+            session.begin_transaction() as tx,
+        ):
+            counts = write_files(out, read_all(tx, args.origin))
+    except ExportError as error:
+        print(f"cannot export: {error}", file=sys.stderr)
+        return 1
+    print(f"exported to {out}: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     out = Path(args.out)
     counts = generate(out, companies=args.companies, seed=args.seed)
@@ -148,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
             "origin that the files no longer hold",
         )
     sub.add_parser("schema", help="apply schema/constraints.cypher only")
+    export = sub.add_parser("export", help="write the live graph as data files (one per kind)")
+    export.add_argument("--out", required=True, help="folder to write (its YAML files are replaced)")
+    export.add_argument("--origin", default=None, help="only entities of this origin (seed, api, synthetic)")
     synth = sub.add_parser("synth", help="write a synthetic dataset in the same format")
     synth.add_argument("--companies", type=int, default=1_000)
     synth.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
@@ -165,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "schema":
             return _schema(settings)
+        if args.command == "export":
+            return _export(args, settings)
         return _load(args, settings, with_schema=True)
     except (ServiceUnavailable, OSError) as error:
         print(

@@ -27,7 +27,7 @@ from seed.partial_date import PartialDateValue
 from seed.vocab import INVESTMENT_DIRECTIONS, MONEY_DIRECTIONS, SUPPLY_DIRECTIONS, PartyRole
 
 # Bump when the mapping below changes, so the next load rewrites every entity.
-ROW_FORMAT = "3"
+ROW_FORMAT = "4"
 
 Row = dict[str, Any]
 
@@ -170,6 +170,8 @@ def add_person(rows: Rows, person: Person, origin: str) -> None:
         },
     )
     rows.extend("SOURCED_BY", _evidence_rows(person.id, person.all_evidence()))
+    # A link's evidence follows the entity's own on SOURCED_BY; evidence_ord says where it starts.
+    start = len(person.evidence)
     for position in person.positions:
         rows.link(
             "HOLDS_POSITION",
@@ -181,8 +183,10 @@ def add_person(rows: Rows, person: Person, origin: str) -> None:
                 **_span_props(position.since, position.until),
                 "sources": [e.source for e in position.evidence],
                 "quotes": [e.quote for e in position.evidence],
+                "evidence_ord": start,
             },
         )
+        start += len(position.evidence)
 
 
 def add_facility(rows: Rows, facility: Facility, origin: str) -> None:
@@ -208,6 +212,7 @@ def add_facility(rows: Rows, facility: Facility, origin: str) -> None:
         },
     )
     rows.extend("SOURCED_BY", _evidence_rows(facility.id, facility.all_evidence()))
+    start = len(facility.evidence)
     for link in facility.links:
         rows.link(
             "FACILITY_LINK",
@@ -218,8 +223,10 @@ def add_facility(rows: Rows, facility: Facility, origin: str) -> None:
                 **_span_props(link.since, link.until),
                 "sources": [e.source for e in link.evidence],
                 "quotes": [e.quote for e in link.evidence],
+                "evidence_ord": start,
             },
         )
+        start += len(link.evidence)
     if facility.part_of:
         rows.link("PART_OF", {"child": facility.id, "parent": facility.part_of})
 

@@ -16,9 +16,10 @@ test runs every example both ways and compares the bytes.
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -43,18 +44,29 @@ from strawberry.schema.schema import validate_document
 from service.api.limits import count_tokens, measure
 from service.api.roots import ROOTS, compile_root
 from service.api.selection import SelectionReader, included, operation_variables
-from service.graph.query.compiler import TYPE_KEY
+from service.graph.query.compiler import TYPE_KEY, Statement
 from service.graph.query.selection import Selection, merged
 from service.graph.reads import read_result
 from service.settings import Settings
 
 PLAN_CACHE_SIZE = 512
+PREPARED_PER_PLAN = 64
 
 Shaper = Callable[[Any], Any]
 
 
 class NotCovered(Exception):
     """This request takes the ordinary execution (the reason is for logs and tests)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One plan with one set of variables, ready to run: (response key, statement or None for
+    `__typename`, shaper) per root field, the cost to report and the statement count."""
+
+    fields: list[tuple[str, Statement | None, Shaper]]
+    cost: dict[str, int]
+    statements: int
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,9 @@ class Plan:
     fragments: dict[str, FragmentDefinitionNode]
     fields: tuple[FieldNode, ...]
     tokens: int  # lexical tokens of the query text (counted once, for the token limit)
+    # Requests repeat their variables (dashboards, retries, pagination back and forth): what
+    # depends only on them is kept, a few sets per plan.
+    prepared: dict[bytes, Prepared] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,35 @@ class FastPath:
         variables: dict[str, Any],
     ) -> Outcome:
         """The response payload, or NotCovered for the ordinary execution to handle."""
+        memo = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        prepared = plan.prepared.get(memo)
+        if prepared is None:
+            prepared = self._prepare(plan, query, operation_name, variables)
+            if len(plan.prepared) >= PREPARED_PER_PLAN:
+                plan.prepared.clear()
+            plan.prepared[memo] = prepared
+        work = [
+            _constant(self.query_type.name) if statement is None else self._run(driver, statement, shape)
+            for _, statement, shape in prepared.fields
+        ]
+        try:
+            # One root field (the usual case) needs no task: gather would wrap it in one.
+            values = [await work[0]] if len(work) == 1 else await asyncio.gather(*work)
+        except NotCovered:
+            raise
+        except Exception as error:
+            raise NotCovered(f"run: {error!r}") from error
+        payload = {
+            "data": dict(zip([key for key, _, _ in prepared.fields], values, strict=True)),
+            "extensions": {"cost": prepared.cost, "statements": prepared.statements},
+        }
+        return Outcome(payload, prepared.statements)
+
+    def _prepare(
+        self, plan: Plan, query: str, operation_name: str | None, variables: dict[str, Any]
+    ) -> "Prepared":
+        """Everything a request needs before Neo4j: variables coerced, limits checked, statements
+        compiled, shapers built. A pure function of the plan and the variables, so it is memoised."""
         coerced = get_variable_values(self.schema, plan.operation.variable_definitions or (), variables)
         if isinstance(coerced, list):
             raise NotCovered("variables do not coerce")
@@ -159,38 +203,26 @@ class FastPath:
         )
         if any(getattr(cost, name) > limit for name, limit in self.limits.items()):
             raise NotCovered("over a limit")
-
         raw = operation_variables(plan.operation, variables)
         reader = SelectionReader(plan.fragments, raw)
-        keys: list[str] = []
-        work: list[Any] = []
+        fields: list[tuple[str, Statement | None, Shaper]] = []
         for node in plan.fields:
             if not included(node, raw):
                 continue
-            keys.append((node.alias or node.name).value)
+            key = (node.alias or node.name).value
             if node.name.value == "__typename":
-                work.append(_constant(self.query_type.name))
+                fields.append((key, None, _fixed(self.query_type.name)))
                 continue
-            field = self.query_type.fields[node.name.value]
+            definition = self.query_type.fields[node.name.value]
             selection = reader.field(node, None)
             try:
-                args = get_argument_values(field, node, coerced)
+                args = get_argument_values(definition, node, coerced)
                 statement = compile_root(node.name.value, selection, args)
             except Exception as error:  # the ordinary path reports it with its code
                 raise NotCovered(f"compile: {error}") from error
-            work.append(self._run(driver, statement, self.shapes.of(field.type, selection.children)))
-        try:
-            values = await asyncio.gather(*work)
-        except NotCovered:
-            raise
-        except Exception as error:
-            raise NotCovered(f"run: {error!r}") from error
-        statements = sum(1 for node in plan.fields if node.name.value != "__typename" and included(node, raw))
-        payload = {
-            "data": dict(zip(keys, values, strict=True)),
-            "extensions": {"cost": {**vars(cost), "limit": self.limits["nodes"]}, "statements": statements},
-        }
-        return Outcome(payload, statements)
+            fields.append((key, statement, self.shapes.of(definition.type, selection.children)))
+        statements = sum(1 for _, statement, _ in fields if statement is not None)
+        return Prepared(fields, {**vars(cost), "limit": self.limits["nodes"]}, statements)
 
     async def _run(self, driver: AsyncDriver, statement: Any, shape: Shaper) -> Any:
         settings = self.settings

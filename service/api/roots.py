@@ -18,11 +18,11 @@ Build = Callable[[Compiler, Selection, dict[str, Any]], Statement]
 
 
 def _one(type_name: str) -> Build:
-    return lambda c, s, a: c.one(type_name, a.get("id"), s)
+    return lambda c, s, a: c.one(type_name, a.get("id"), s, bool(a.get("includeRetracted")))
 
 
 def _many(type_name: str) -> Build:
-    return lambda c, s, a: c.many(type_name, s)
+    return lambda c, s, a: c.many(type_name, s, bool(a.get("includeRetracted")))
 
 
 def _search(c: Compiler, s: Selection, a: dict[str, Any]) -> Statement:
@@ -33,7 +33,7 @@ def _search(c: Compiler, s: Selection, a: dict[str, Any]) -> Statement:
 
 
 ROOTS: dict[str, Build] = {
-    "node": lambda c, s, a: c.node(a.get("id"), s),
+    "node": lambda c, s, a: c.node(a.get("id"), s, bool(a.get("includeRetracted"))),
     "company": _one("Company"),
     "person": _one("Person"),
     "facility": _one("Facility"),

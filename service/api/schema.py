@@ -52,6 +52,7 @@ from service.api.inputs import (
     SourceWhere,
 )
 from service.api.limits import QueryLimits
+from service.api.mutations import Mutation
 from service.api.roots import compile_root
 from service.api.selection import KeepRawVariables, root_selection
 from service.api.types import DATE_SCALAR, ENUMS, Date, Event, LinkKind, Node, PageInfo, Source, StatusEnum, f
@@ -102,6 +103,7 @@ async def _run(info: Info[Context, None], args: dict[str, Any] | None = None) ->
 
 
 ID_ARG = "The entity's id; an unknown id gives null, not an error."
+RETRACTED = "Also find retracted entities (their `retraction` says why)."
 WHERE, ORDER, FIRST, AFTER = (
     "Filters (nested operators, AND/OR/NOT, some/none/all on related items).",
     "Ordering; ties are broken by id.",
@@ -118,45 +120,66 @@ def _arg(description: str) -> Any:
 class Query:
     @strawberry.field(description="Any entity by id: use fragments (`... on Company`) for its fields.")
     async def node(
-        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg(ID_ARG)],
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> Node | None:
-        return await _run(info, {"id": id})
+        return await _run(info, {"id": id, "includeRetracted": include_retracted})
 
     @strawberry.field(description="A company, fund, joint venture or public body by id, e.g. `openai`.")
     async def company(
-        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg(ID_ARG)],
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> Company | None:
-        return await _run(info, {"id": id})
+        return await _run(info, {"id": id, "includeRetracted": include_retracted})
 
     @strawberry.field(description="A person by id, e.g. `sam-altman`.")
     async def person(
-        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg(ID_ARG)],
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> Person | None:
-        return await _run(info, {"id": id})
+        return await _run(info, {"id": id, "includeRetracted": include_retracted})
 
     @strawberry.field(description="A facility by id, e.g. `foxconn-lordstown`.")
     async def facility(
-        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg(ID_ARG)],
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> Facility | None:
-        return await _run(info, {"id": id})
+        return await _run(info, {"id": id, "includeRetracted": include_retracted})
 
     @strawberry.field(description="A partnership by id, e.g. `nvidia-openai-10gw`.")
     async def partnership(
-        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg(ID_ARG)],
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> Partnership | None:
-        return await _run(info, {"id": id})
+        return await _run(info, {"id": id, "includeRetracted": include_retracted})
 
     @strawberry.field(description="A source page by id, e.g. `seed-article`.")
     async def source(
-        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg(ID_ARG)],
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> Source | None:
-        return await _run(info, {"id": id})
+        return await _run(info, {"id": id, "includeRetracted": include_retracted})
 
     @strawberry.field(description="An event by id.")
     async def event(
-        self, info: Info[Context, None], id: Annotated[strawberry.ID, _arg(ID_ARG)]
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg(ID_ARG)],
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> Event | None:
-        return await _run(info, {"id": id})
+        return await _run(info, {"id": id, "includeRetracted": include_retracted})
 
     @strawberry.field(description="Companies, filtered, ordered (by name by default) and paged.")
     async def companies(
@@ -166,8 +189,9 @@ class Query:
         order_by: Annotated[CompanyOrder | None, _arg(ORDER)] = None,
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> CompanyConnection:
-        return await _run(info)
+        return await _run(info, {"includeRetracted": include_retracted})
 
     @strawberry.field(description="People, filtered, ordered (by name by default) and paged.")
     async def people(
@@ -177,8 +201,9 @@ class Query:
         order_by: Annotated[PersonOrder | None, _arg(ORDER)] = None,
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> PersonConnection:
-        return await _run(info)
+        return await _run(info, {"includeRetracted": include_retracted})
 
     @strawberry.field(description="Facilities, filtered, ordered (by name by default) and paged.")
     async def facilities(
@@ -188,8 +213,9 @@ class Query:
         order_by: Annotated[FacilityOrder | None, _arg(ORDER)] = None,
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> FacilityConnection:
-        return await _run(info)
+        return await _run(info, {"includeRetracted": include_retracted})
 
     @strawberry.field(
         description="Partnerships, filtered, ordered (newest announcement first by default) and paged."
@@ -201,8 +227,9 @@ class Query:
         order_by: Annotated[PartnershipOrder | None, _arg(ORDER)] = None,
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> PartnershipConnection:
-        return await _run(info)
+        return await _run(info, {"includeRetracted": include_retracted})
 
     @strawberry.field(description="Source pages, filtered, ordered (newest first by default) and paged.")
     async def sources(
@@ -212,8 +239,9 @@ class Query:
         order_by: Annotated[SourceOrder | None, _arg(ORDER)] = None,
         first: Annotated[int, _arg(FIRST)] = 20,
         after: Annotated[str | None, _arg(AFTER)] = None,
+        include_retracted: Annotated[bool, _arg(RETRACTED)] = False,
     ) -> SourceConnection:
-        return await _run(info)
+        return await _run(info, {"includeRetracted": include_retracted})
 
     @strawberry.field(description="Full-text search over names, aliases, legal names, titles and publishers.")
     async def search(
@@ -335,12 +363,13 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 
     built = strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=[Event],
         extensions=[KeepRawVariables, query_limits, TranslateErrors],
         config=StrawberryConfig(scalar_map={Date: DATE_SCALAR}),
     )
     for graphql_type in built._schema.type_map.values():
-        if graphql_type.name.startswith("__") or graphql_type.name in ("Query", "Stats"):
+        if graphql_type.name.startswith("__") or graphql_type.name in ("Query", "Mutation", "Stats"):
             continue
         if isinstance(graphql_type, GraphQLObjectType):
             graphql_type.is_type_of = None

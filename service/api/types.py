@@ -98,9 +98,40 @@ def f(description: str) -> Any:
     return strawberry.field(description=description)
 
 
+@strawberry.type(description="Why and when an entity was retracted (it keeps its data and history).")
+class Retraction:
+    reason: str = f("Why, as the admin who retracted it said.")
+    at: str = f("When (ISO 8601, UTC).")
+    key_id: str = f("Id of the API key that retracted it.")
+
+
+@strawberry.type(
+    description="One change made through the API: who, when, what and why, with the entry before and after."
+)
+class Change:
+    version: int = f("The entity's version after this change.")
+    action: str = f("What was done: upsert, evidence, position, status, retract or retract_link.")
+    at: str = f("When (ISO 8601, UTC).")
+    key_id: str = f("Id of the API key that made it.")
+    key_name: str = f("Name of that key.")
+    reason: str | None = f("Why, as the writer said.")
+    fields: list[str] = f("Top-level fields of the entry that changed.")
+    before: str | None = f("The entry before, as JSON in the seed file format (null when it was created).")
+    after: str | None = f("The entry after, as JSON in the seed file format.")
+
+
 @strawberry.interface(description="Anything with a stable, human-readable id (a lower-case slug).")
 class Node:
     id: strawberry.ID = f("Stable slug id, unique across all types, e.g. `openai` or `foxconn-lordstown`.")
+    version: int = f("1 as loaded, plus one for every change made through the API (see `expectedVersion`).")
+    retracted: bool = f("True once retracted: hidden from lists and lookups unless `includeRetracted`.")
+    retraction: Retraction | None = f("Why and when it was retracted.")
+
+    @strawberry.field(description="Changes made through the API, newest first.")
+    def history(
+        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
+    ) -> "ChangeConnection":
+        return compiled()
 
 
 @strawberry.type(description="Pagination state of a connection (keyset cursors: stable under inserts).")
@@ -221,6 +252,9 @@ class Location:
 def compiled() -> NoReturn:
     """Body of fields that take arguments: the compiled statement answers them, never this."""
     raise RuntimeError("answered by the compiled Cypher statement")
+
+
+ChangeConnection, ChangeEdge = connection(__name__, "Change", "Change")
 
 
 @strawberry.enum(description="Kinds of link a path may use.")

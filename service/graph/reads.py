@@ -1,9 +1,9 @@
 """Runs compiled statements as READ auto-commit transactions with a timeout.
 
 Auto-commit sends RUN and PULL in one round trip, where a managed transaction adds BEGIN and
-COMMIT (about 0.8 ms of a 2.4 ms point lookup here). Sessions share the driver's
-`execute_query` bookmark manager, so reads stay causally after the service's own writes, and
-READ access routes them to followers on a cluster.
+COMMIT (about 0.8 ms of a 2.4 ms point lookup here). READ access routes them to followers on a
+cluster. A read that must see the service's own last write (the answer to a mutation) passes
+`causal=True` and shares the bookmarks of the driver's writes; the others skip that step.
 """
 
 from typing import Any
@@ -13,12 +13,13 @@ from neo4j import READ_ACCESS, AsyncDriver, Query
 from service.graph.query.compiler import Statement
 
 
-async def read_result(driver: AsyncDriver, database: str, statement: Statement, timeout: float) -> Any:
+async def read_result(
+    driver: AsyncDriver, database: str, statement: Statement, timeout: float, causal: bool = False
+) -> Any:
     """The `result` column of the statement's single row."""
+    bookmarks = driver.execute_query_bookmark_manager if causal else None
     async with driver.session(
-        database=database,
-        default_access_mode=READ_ACCESS,
-        bookmark_manager=driver.execute_query_bookmark_manager,
+        database=database, default_access_mode=READ_ACCESS, bookmark_manager=bookmarks
     ) as session:
         result = await session.run(Query(statement.text, timeout=timeout), statement.params)
         record = await result.single()

@@ -50,7 +50,9 @@ LINK_SHAPES: dict[LiteralString, LinkShape] = {
     ),
     "SUBSIDIARY_OF": LinkShape("child", "parent"),
     "PART_OF": LinkShape("child", "parent"),
-    "HOLDS_POSITION": LinkShape("person", "company", ("title", "role", *_SPAN, "sources", "quotes")),
+    "HOLDS_POSITION": LinkShape(
+        "person", "company", ("title", "role", *_SPAN, "sources", "quotes", "evidence_ord")
+    ),
     "PARTY_TO": LinkShape(
         "company",
         "partnership",
@@ -58,7 +60,10 @@ LINK_SHAPES: dict[LiteralString, LinkShape] = {
     ),
     "CONCERNS": LinkShape("partnership", "facility"),
     "ABOUT": LinkShape("event", "subject"),
-    **{link: LinkShape("company", "facility", (*_SPAN, "sources", "quotes")) for link in FACILITY_LINKS},
+    **{
+        link: LinkShape("company", "facility", (*_SPAN, "sources", "quotes", "evidence_ord"))
+        for link in FACILITY_LINKS
+    },
     **{kind: LinkShape("from", "to", _DERIVED_PROPS, derived=True) for kind in DERIVED},
 }
 

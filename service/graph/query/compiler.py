@@ -124,8 +124,12 @@ class Compiler:
         lines = [fill(spec.match, names)]
         if spec.collect:
             keys = sorted({*imports, *(names[p] for p in spec.node_bind.values() if p not in spec.collect)})
-            aggregates = [f"{fill(e, names)} AS {names[n]}" for n, e in spec.collect.items()]
-            lines.append("WITH " + ", ".join([*keys, *aggregates]))
+            if any(child.name == "edges" for child in selection.children):
+                aggregates = [f"{fill(e, names)} AS {names[n]}" for n, e in spec.collect.items()]
+                lines.append("WITH " + ", ".join([*keys, *aggregates]))
+            else:
+                # What the aggregates gather only edges show: without edges, one row per item is all.
+                lines.append("WITH DISTINCT " + ", ".join(keys))
         if spec.filter_role is not None:
             condition = self.filters.where(
                 spec.node_type, {"n": node_binding[spec.filter_role]}, selection.args.get("where")
@@ -276,21 +280,28 @@ class Compiler:
 
     # -- roots ---------------------------------------------------------------------------
 
-    def one(self, type_name: str, entity_id: Any, selection: Selection) -> Statement:
+    def one(self, type_name: str, entity_id: Any, selection: Selection, retracted: bool = False) -> Statement:
+        """A lookup by id; with `retracted`, a retracted entity of the type is found too."""
         if not isinstance(entity_id, str):
             raise bad_input("id must be a string")
         scope, node = Scope(), self.var("n")
         projection = self.object(type_name, {"n": node}, selection.children, scope)
+        found = (
+            f"OPTIONAL MATCH ({node}:Entity {{id: {self.param(entity_id)}}}) "
+            f"WHERE {node}:{type_name} OR {node}:Retracted{type_name}"
+            if retracted
+            else f"OPTIONAL MATCH ({node}:{type_name} {{id: {self.param(entity_id)}}})"
+        )
         text = " ".join(
             [
-                f"OPTIONAL MATCH ({node}:{type_name} {{id: {self.param(entity_id)}}})",
+                found,
                 *scope.calls,
                 f"RETURN CASE WHEN {node} IS NULL THEN null ELSE {projection} END AS result",
             ]
         )
         return Statement(text, self.params)
 
-    def node(self, entity_id: Any, selection: Selection) -> Statement:
+    def node(self, entity_id: Any, selection: Selection, retracted: bool = False) -> Statement:
         """`node(id)`: whichever labelled entity has the id, shaped by the fragments selected."""
         if not isinstance(entity_id, str):
             raise bad_input("id must be a string")
@@ -298,8 +309,11 @@ class Compiler:
         branches = []
         for type_name in sorted(LABELS):
             projection = self.object(type_name, {"n": node}, selection.for_type(type_name), scope)
+            label = (
+                f"{node}:{type_name} OR {node}:Retracted{type_name}" if retracted else f"{node}:{type_name}"
+            )
             branches.append(
-                f"WHEN {node}:{type_name} THEN {projection[:-1]}"
+                f"WHEN {label} THEN {projection[:-1]}"
                 f"{', ' if projection != '{}' else ''}{TYPE_KEY}: '{type_name}'}}"
             )
         text = " ".join(
@@ -311,10 +325,11 @@ class Compiler:
         )
         return Statement(text, self.params)
 
-    def many(self, type_name: str, selection: Selection) -> Statement:
+    def many(self, type_name: str, selection: Selection, retracted: bool = False) -> Statement:
+        labels = f"{type_name}|Retracted{type_name}" if retracted else type_name
         spec = Related(
             type_name,
-            "MATCH ({m}:" + type_name + ")",
+            "MATCH ({m}:" + labels + ")",
             {"n": "m"},
             filter_role="n",
             order=ORDERS[type_name],

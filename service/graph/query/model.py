@@ -166,8 +166,23 @@ _SPAN = {
     "current": Scalar("({r}.until IS NULL OR {r}.until >= date())"),
 }
 
+# What every entity has: its version, its retraction and the history of its changes.
+_BOOKKEEPING: dict[str, FieldSpec] = {
+    "version": Scalar("coalesce({n}.version, 1)"),
+    "retracted": Scalar("{n}:Retracted"),
+    "retraction": Embedded("Retraction", "{n}:Retracted"),
+    "history": Related(
+        "Change",
+        "MATCH ({n})-[:HAS_CHANGE]->({m}:Change)",
+        {"n": "m"},
+        order={"VERSION": _o("{n}.version", "int", nullable=False)},
+        default_order=("VERSION", True),
+    ),
+}
+
 MODEL: dict[str, dict[str, FieldSpec]] = {
     "Company": {
+        **_BOOKKEEPING,
         "id": Scalar("{n}.id"),
         "name": Scalar("{n}.name"),
         "kind": Scalar("{n}.kind"),
@@ -220,6 +235,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
         "stats": Figures(),
     },
     "Person": {
+        **_BOOKKEEPING,
         "id": Scalar("{n}.id"),
         "name": Scalar("{n}.name"),
         "aliases": Scalar("coalesce({n}.aliases, [])"),
@@ -251,6 +267,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
         ),
     },
     "Facility": {
+        **_BOOKKEEPING,
         "id": Scalar("{n}.id"),
         "name": Scalar("{n}.name"),
         "kind": Scalar("{n}.kind"),
@@ -288,6 +305,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
         "precision": Scalar("{n}.location_precision"),
     },
     "Partnership": {
+        **_BOOKKEEPING,
         "id": Scalar("{n}.id"),
         "name": Scalar("{n}.name"),
         "kind": Scalar("{n}.kind"),
@@ -340,6 +358,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
         "value": Embedded("PartyMoney", "{r}.value_qualifier IS NOT NULL"),
     },
     "Source": {
+        **_BOOKKEEPING,
         "id": Scalar("{n}.id"),
         "title": Scalar("{n}.title"),
         "publisher": Scalar("{n}.publisher"),
@@ -362,6 +381,7 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
         "source": Bound("Source", "s"),
     },
     "Event": {
+        **_BOOKKEEPING,
         "id": Scalar("{n}.id"),
         "on": Scalar("toString({n}.on)"),
         "onPrecision": Scalar("{n}.on_precision"),
@@ -382,4 +402,21 @@ MODEL: dict[str, dict[str, FieldSpec]] = {
     "CompanyFacilityEdge": {"roles": Scalar("{roles}")},
     "FacilityCompanyEdge": {"roles": Scalar("{roles}")},
     "CompanyPartnershipEdge": {"roles": Scalar("{roles}")},
+}
+
+MODEL["Change"] = {
+    "version": Scalar("{n}.version"),
+    "action": Scalar("{n}.action"),
+    "at": Scalar("toString({n}.at)"),
+    "keyId": Scalar("{n}.key_id"),
+    "keyName": Scalar("{n}.key_name"),
+    "reason": Scalar("{n}.reason"),
+    "fields": Scalar("coalesce({n}.fields, [])"),
+    "before": Scalar("{n}.before"),
+    "after": Scalar("{n}.after"),
+}
+MODEL["Retraction"] = {
+    "reason": Scalar("{n}.retracted_reason"),
+    "at": Scalar("toString({n}.retracted_at)"),
+    "keyId": Scalar("{n}.retracted_by"),
 }
