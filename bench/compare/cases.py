@@ -273,20 +273,18 @@ FILTERED_PAGE = Case(
     ],
     floor="""MATCH (p:Partnership)
 WHERE p.status IN $statuses AND p.value_usd > 0
-RETURN p.id AS id, p.name AS name, p.kind AS kind, p.status AS status, p.value_usd AS usd
-ORDER BY p.value_usd DESC, p.id DESC LIMIT 20""",
+WITH p ORDER BY p.value_usd DESC, p.id DESC LIMIT 20
+RETURN collect([p.id, p.name, p.kind, p.status, p.value_usd]) AS rows""",
     floor_params=lambda p: {"statuses": [s.lower() for s in p["statuses"]]},
-    floor_canonical=lambda records: [
-        _filtered_row(r["id"], r["name"], r["kind"], r["status"], r["usd"]) for r in records
-    ],
+    floor_canonical=lambda records: [_filtered_row(*row) for row in _single(records)["rows"]],
 )
 
 # -- 5. a deep page by cursor ---------------------------------------------------------------------
 
 
 def _deep_floor(records: list[dict[str, Any]]) -> Any:
-    items = [[r["id"], r["name"], r["country"]] for r in records[:PAGE_SIZE]]
-    return {"items": items, "hasNextPage": len(records) > PAGE_SIZE}
+    rows = _single(records)["rows"]
+    return {"items": [list(row) for row in rows[:PAGE_SIZE]], "hasNextPage": len(rows) > PAGE_SIZE}
 
 
 DEEP_PAGE = Case(
@@ -306,7 +304,8 @@ DEEP_PAGE = Case(
     },
     # Keyset on the id constraint's index: a range seek, already in order.
     floor="""MATCH (c:Company) WHERE c.id > $after
-RETURN c.id AS id, c.name AS name, c.country AS country ORDER BY c.id LIMIT 21""",
+WITH c ORDER BY c.id LIMIT 21
+RETURN collect([c.id, c.name, c.country]) AS rows""",
     floor_params=lambda p: {"after": p["after"] or ""},
     floor_canonical=_deep_floor,
 )
@@ -318,8 +317,8 @@ def ours_end_cursor(data: Any) -> str | None:
 
 
 def floor_end_cursor(records: list[dict[str, Any]]) -> str | None:
-    page = records[:PAGE_SIZE]
-    return str(page[-1]["id"]) if page else None
+    page = _single(records)["rows"][:PAGE_SIZE]
+    return str(page[-1][0]) if page else None
 
 
 # -- 6. full-text search --------------------------------------------------------------------------
@@ -338,9 +337,9 @@ ORDER BY CASE WHEN toLower(coalesce(node.name, node.title, '')) STARTS WITH $sta
   CASE WHEN node:Company THEN 0 WHEN node:Person THEN 1 WHEN node:Facility THEN 2
        WHEN node:Partnership THEN 3 ELSE 4 END, score DESC, node.id
 LIMIT 20
-RETURN CASE WHEN node:Company THEN node.id END AS id, node.name AS name""",
+RETURN collect(CASE WHEN node:Company THEN node.id END) AS ids""",
     floor_params=lambda p: {"lucene": lucene_query(p["text"]), "starts": p["text"].strip().lower()},
-    floor_canonical=lambda records: sorted(r["id"] for r in records if r["id"] is not None),
+    floor_canonical=lambda records: sorted(_single(records)["ids"]),
 )
 
 # -- 7. supply chain ------------------------------------------------------------------------------
@@ -357,12 +356,12 @@ SUPPLY_CHAIN = Case(
         [e["tier"], e["company"]["id"], e["company"]["name"]] for e in data["supplyChain"]["entries"]
     ),
     floor="""MATCH (root:Company {id: $id})
-MATCH path = SHORTEST 1 (c:Company)-[:SUPPLIES]->{1,3}(root)
+MATCH path = SHORTEST 1 (root)(()<-[:SUPPLIES]-()){1,3}(c:Company)
 WHERE c <> root
-RETURN length(path) AS tier, c.id AS id, c.name AS name
-ORDER BY tier, toLower(c.name), c.id LIMIT 500""",
+WITH c, length(path) AS tier ORDER BY tier, toLower(c.name), c.id LIMIT 500
+RETURN collect([tier, c.id, c.name]) AS entries""",
     floor_params=lambda p: {"id": p["id"]},
-    floor_canonical=lambda records: sorted([r["tier"], r["id"], r["name"]] for r in records),
+    floor_canonical=lambda records: sorted(list(entry) for entry in _single(records)["entries"]),
 )
 
 CASES: list[Case] = [POINT, PEOPLE_FACILITIES, NESTED, FILTERED_PAGE, DEEP_PAGE, SEARCH, SUPPLY_CHAIN]
