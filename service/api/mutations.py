@@ -39,6 +39,12 @@ from service.graph.reads import read_result
 
 # -- inputs -------------------------------------------------------------------------------------
 
+
+def opt(description: str) -> Any:
+    """An optional input field that is UNSET (not null) when the client leaves it out."""
+    return strawberry.field(description=description, default=UNSET)
+
+
 DATE_TEXT = "A date as the data files write it: 2025, 2025-H2, 2025-Q3, 2025-11 or 2025-11-20."
 
 
@@ -46,39 +52,41 @@ DATE_TEXT = "A date as the data files write it: 2025, 2025-H2, 2025-Q3, 2025-11 
 class EvidenceInput:
     source: strawberry.ID = f("Id of an existing Source.")
     quote: str = f("The words on the page that support the fact, verbatim.")
-    row: str | None = f("Row id in the research file, if any.")
-    attribute: str | None = f("What the quote supports, e.g. `Value`.")
-    value: str | None = f("The value it supports, as written.")
-    preferred: bool | None = f("Where sources disagree: true on the claim preferred.")
-    note: str | None = f("Remarks.")
-    post_2025: bool | None = strawberry.field(name="post2025", description="True for facts after 2025.")
+    row: str | None = opt("Row id in the research file, if any.")
+    attribute: str | None = opt("What the quote supports, e.g. `Value`.")
+    value: str | None = opt("The value it supports, as written.")
+    preferred: bool | None = opt("Where sources disagree: true on the claim preferred.")
+    note: str | None = opt("Remarks.")
+    post_2025: bool | None = strawberry.field(
+        name="post2025", description="True for facts after 2025.", default=UNSET
+    )
 
 
 @strawberry.input(description="A web page or release that facts are taken from.")
 class SourceInput:
     id: strawberry.ID = f("Slug id, e.g. `reuters-2025-11-20-openai-foxconn`.")
-    url: str | None = f("Address (http or https).")
-    title: str | None = f("Headline.")
-    publisher: str | None = f("Site that hosts the page (required when creating).")
-    published: str | None = f(f"Publication date. {DATE_TEXT}")
-    date_basis: str | None = f("How the date was read: meta, dl, url or cited.")
-    tier: SourceTierEnum | None = f("Reliability (required when creating).")
-    note: str | None = f("Remarks.")
+    url: str | None = opt("Address (http or https).")
+    title: str | None = opt("Headline.")
+    publisher: str | None = opt("Site that hosts the page (required when creating).")
+    published: str | None = opt(f"Publication date. {DATE_TEXT}")
+    date_basis: str | None = opt("How the date was read: meta, dl, url or cited.")
+    tier: SourceTierEnum | None = opt("Reliability (required when creating).")
+    note: str | None = opt("Remarks.")
 
 
 @strawberry.input(description="A company, fund, joint venture or public body.")
 class CompanyInput:
     id: strawberry.ID = f("Slug id, e.g. `openai`.")
-    name: str | None = f("Common name (required when creating).")
-    kind: CompanyKindEnum | None = f("What sort of organisation (default COMPANY).")
-    legal_name: str | None = f("Registered name.")
-    aliases: list[str] | None = f("Other names.")
-    country: str | None = f("ISO 3166-1 alpha-2 code.")
-    ticker: str | None = f("Stock ticker.")
-    parent: strawberry.ID | None = f("Id of the parent company.")
-    description: str | None = f("A short neutral description.")
-    unknown: list[str] | None = f("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = f("Where the facts come from (at least one in all).")
+    name: str | None = opt("Common name (required when creating).")
+    kind: CompanyKindEnum | None = opt("What sort of organisation (default COMPANY).")
+    legal_name: str | None = opt("Registered name.")
+    aliases: list[str] | None = opt("Other names.")
+    country: str | None = opt("ISO 3166-1 alpha-2 code.")
+    ticker: str | None = opt("Stock ticker.")
+    parent: strawberry.ID | None = opt("Id of the parent company.")
+    description: str | None = opt("A short neutral description.")
+    unknown: list[str] | None = opt("Fields the sources do not give.")
+    evidence: list[EvidenceInput] | None = opt("Where the facts come from (at least one in all).")
 
 
 @strawberry.input(description="A person's title at a company.")
@@ -86,28 +94,28 @@ class PositionInput:
     company: strawberry.ID = f("Id of the company.")
     title: str = f("Title as the source gives it.")
     role: PositionRoleEnum = f("The kind of position.")
-    since: str | None = f(f"Start. {DATE_TEXT}")
-    until: str | None = f(f"End. {DATE_TEXT}")
+    since: str | None = opt(f"Start. {DATE_TEXT}")
+    until: str | None = opt(f"End. {DATE_TEXT}")
     evidence: list[EvidenceInput] = f("Where this comes from (at least one).")
 
 
 @strawberry.input(description="A person.")
 class PersonInput:
     id: strawberry.ID = f("Slug id, e.g. `sam-altman`.")
-    name: str | None = f("Name (required when creating).")
-    aliases: list[str] | None = f("Other names.")
-    positions: list[PositionInput] | None = f("Every title (replaces the list; see upsertPosition).")
-    unknown: list[str] | None = f("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = f("Where the facts come from.")
+    name: str | None = opt("Name (required when creating).")
+    aliases: list[str] | None = opt("Other names.")
+    positions: list[PositionInput] | None = opt("Every title (replaces the list; see upsertPosition).")
+    unknown: list[str] | None = opt("Fields the sources do not give.")
+    evidence: list[EvidenceInput] | None = opt("Where the facts come from.")
 
 
 @strawberry.input(description="Where a facility is.")
 class LocationInput:
-    city: str | None = f("City.")
-    region: str | None = f("State or region.")
-    country: str | None = f("ISO 3166-1 alpha-2 code.")
-    latitude: float | None = f("WGS-84 latitude.")
-    longitude: float | None = f("WGS-84 longitude.")
+    city: str | None = opt("City.")
+    region: str | None = opt("State or region.")
+    country: str | None = opt("ISO 3166-1 alpha-2 code.")
+    latitude: float | None = opt("WGS-84 latitude.")
+    longitude: float | None = opt("WGS-84 longitude.")
     precision: LocationPrecisionEnum = f("How precisely the location is known.")
 
 
@@ -115,14 +123,14 @@ class LocationInput:
 class CapacityInput:
     amount: float = f("The number.")
     unit: str = f("gw, mw, gpus, racks, racks_per_week, servers, units, acres, sq_ft, jobs, ...")
-    qualifier: MoneyQualifierEnum | None = f("How exact (default EXACT).")
+    qualifier: MoneyQualifierEnum | None = opt("How exact (default EXACT).")
 
 
 @strawberry.input(description="An amount of money.")
 class MoneyInput:
-    amount: float | None = f("Amount in `currency` (none when undisclosed).")
-    currency: str | None = f("ISO 4217 code (default USD).")
-    usd: float | None = f("Value in US dollars, where known.")
+    amount: float | None = opt("Amount in `currency` (none when undisclosed).")
+    currency: str | None = opt("ISO 4217 code (default USD).")
+    usd: float | None = opt("Value in US dollars, where known.")
     qualifier: MoneyQualifierEnum = f("How exact.")
 
 
@@ -130,51 +138,51 @@ class MoneyInput:
 class FacilityLinkInput:
     company: strawberry.ID = f("Id of the company.")
     kind: FacilityRoleEnum = f("How it is tied to the facility.")
-    since: str | None = f(f"Start. {DATE_TEXT}")
-    until: str | None = f(f"End. {DATE_TEXT}")
+    since: str | None = opt(f"Start. {DATE_TEXT}")
+    until: str | None = opt(f"End. {DATE_TEXT}")
     evidence: list[EvidenceInput] = f("Where this comes from (at least one).")
 
 
 @strawberry.input(description="A data centre, factory, fab or power plant.")
 class FacilityInput:
     id: strawberry.ID = f("Slug id, e.g. `foxconn-lordstown`.")
-    name: str | None = f("Name (required when creating).")
-    kind: FacilityKindEnum | None = f("What it is (required when creating).")
-    status: FacilityStatusEnum | None = f("Where it stands; see changeFacilityStatus for a dated change.")
-    status_as_of: str | None = f(f"When the status was last reported. {DATE_TEXT}")
-    aliases: list[str] | None = f("Other names.")
-    location: LocationInput | None = f("Where it is (required when creating).")
-    capacity: list[CapacityInput] | None = f("Quantities.")
-    links: list[FacilityLinkInput] | None = f("Companies tied to it (replaces the list).")
-    part_of: strawberry.ID | None = f("Id of the facility this is part of.")
-    description: str | None = f("A short description.")
-    unknown: list[str] | None = f("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = f("Where the facts come from.")
+    name: str | None = opt("Name (required when creating).")
+    kind: FacilityKindEnum | None = opt("What it is (required when creating).")
+    status: FacilityStatusEnum | None = opt("Where it stands; see changeFacilityStatus for a dated change.")
+    status_as_of: str | None = opt(f"When the status was last reported. {DATE_TEXT}")
+    aliases: list[str] | None = opt("Other names.")
+    location: LocationInput | None = opt("Where it is (required when creating).")
+    capacity: list[CapacityInput] | None = opt("Quantities.")
+    links: list[FacilityLinkInput] | None = opt("Companies tied to it (replaces the list).")
+    part_of: strawberry.ID | None = opt("Id of the facility this is part of.")
+    description: str | None = opt("A short description.")
+    unknown: list[str] | None = opt("Fields the sources do not give.")
+    evidence: list[EvidenceInput] | None = opt("Where the facts come from.")
 
 
 @strawberry.input(description="A party to a partnership and its role.")
 class PartyInput:
     company: strawberry.ID = f("Id of the company.")
     role: PartyRoleEnum = f("Its role.")
-    value: MoneyInput | None = f("Its own share, if stated.")
+    value: MoneyInput | None = opt("Its own share, if stated.")
 
 
 @strawberry.input(description="A deal: parties with roles, money, capacity, facilities, status.")
 class PartnershipInput:
     id: strawberry.ID = f("Slug id, e.g. `nvidia-openai-10gw`.")
-    name: str | None = f("Name (required when creating).")
-    kind: PartnershipKindEnum | None = f("What it is about (required when creating).")
-    status: StatusEnum | None = f("Where it stands; see changePartnershipStatus for a dated change.")
-    announced: str | None = f(f"When it was announced. {DATE_TEXT}")
-    summary: str | None = f("A short summary.")
-    parties: list[PartyInput] | None = f("At least two different companies (replaces the list).")
-    value: MoneyInput | None = f("Its total value.")
-    capacity: list[CapacityInput] | None = f("Quantities.")
-    facilities: list[strawberry.ID] | None = f("Ids of the facilities it concerns.")
-    products: list[str] | None = f("Products it covers.")
-    part_of: strawberry.ID | None = f("Id of the partnership this is a part of.")
-    unknown: list[str] | None = f("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = f("Where the facts come from.")
+    name: str | None = opt("Name (required when creating).")
+    kind: PartnershipKindEnum | None = opt("What it is about (required when creating).")
+    status: StatusEnum | None = opt("Where it stands; see changePartnershipStatus for a dated change.")
+    announced: str | None = opt(f"When it was announced. {DATE_TEXT}")
+    summary: str | None = opt("A short summary.")
+    parties: list[PartyInput] | None = opt("At least two different companies (replaces the list).")
+    value: MoneyInput | None = opt("Its total value.")
+    capacity: list[CapacityInput] | None = opt("Quantities.")
+    facilities: list[strawberry.ID] | None = opt("Ids of the facilities it concerns.")
+    products: list[str] | None = opt("Products it covers.")
+    part_of: strawberry.ID | None = opt("Id of the partnership this is a part of.")
+    unknown: list[str] | None = opt("Fields the sources do not give.")
+    evidence: list[EvidenceInput] | None = opt("Where the facts come from.")
 
 
 @strawberry.enum(
@@ -194,8 +202,8 @@ class LinkKindInput(Enum):
 class LinkInput:
     kind: LinkKindInput = f("Which kind of link.")
     target: strawberry.ID = f("The id at the other end.")
-    title: str | None = f("For POSITION: only the position with this title.")
-    quote: str | None = f("For EVIDENCE: only the item with this quote.")
+    title: str | None = opt("For POSITION: only the position with this title.")
+    quote: str | None = opt("For EVIDENCE: only the item with this quote.")
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -248,14 +256,17 @@ REASON = "Why: kept in the history."
 # -- resolution ---------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """An input as the data files would write it: snake_case keys, enum values, no UNSET."""
+def _plain(value: Any, top: bool = False) -> Any:
+    """An input as the data files would write it: snake_case keys, enum values, nothing unsent.
+
+    Only an upsert's own fields keep an explicit null (it clears the field); inside nested
+    inputs, null means "not given", as a missing key does in a data file."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if hasattr(value, "__strawberry_definition__"):
-        return {k: _plain(v) for k, v in vars(value).items() if v is not UNSET}
+        return {k: _plain(v) for k, v in vars(value).items() if v is not UNSET and (top or v is not None)}
     return value
 
 
@@ -331,7 +342,7 @@ def _upsert(
     reason: str | None,
 ) -> Edit:
     principal = _principal(info, Role.EDITOR, name)
-    sent = _plain(input_value)
+    sent = _plain(input_value, top=True)
     entity_id = str(sent.pop("id"))
     return Edit(entity_id, label, _overlay(sent), "upsert", principal, reason, expected)
 
@@ -373,13 +384,15 @@ def _status(status: str, on: str, facility: bool) -> Any:
 def _without(link: LinkInput) -> Any:
     """Drop the entry's matching link items; nothing matching is a LookupError (NotFound)."""
     kind, target = link.kind, str(link.target)
+    quote = link.quote if isinstance(link.quote, str) else None
+    title = link.title if isinstance(link.title, str) else None
 
     def matches(item: Any) -> bool:
         match kind:
             case LinkKindInput.EVIDENCE:
-                return bool(item["source"] == target and link.quote in (None, item["quote"]))
+                return bool(item["source"] == target and quote in (None, item["quote"]))
             case LinkKindInput.POSITION:
-                return bool(item["company"] == target and link.title in (None, item["title"]))
+                return bool(item["company"] == target and title in (None, item["title"]))
             case LinkKindInput.FACILITY:
                 return bool(item == target)
         return bool(item["company"] == target)

@@ -12,6 +12,9 @@ from neo4j import Driver
 
 from seed.loader import load_curated
 from seed.validate import load_dataset
+from service.access.keys import new_key
+from service.access.roles import Role
+from service.graph.keys import create_key
 from tests.integration.conftest import ApiProcess, seed_only
 
 pytestmark = pytest.mark.integration
@@ -59,10 +62,21 @@ def company(name: str = "Acme Test Servers", **extra: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def clean(driver: Driver) -> Driver:
-    """The curated seed only: API-written entities, changes and retractions removed."""
+    """The curated seed only: API-written entities, changes, retractions and keys removed."""
     driver.execute_query("MATCH (c:Change) DETACH DELETE c")
     driver.execute_query("MATCH (n:Retracted) DETACH DELETE n")
     return seed_only(driver)
+
+
+@pytest.fixture
+def keys(clean: Driver) -> dict[str, str]:
+    """A fresh key per role, named test-<role> (`python -m service keys create` does the same)."""
+    made = {}
+    for role in Role:
+        key = new_key()
+        create_key(clean, "neo4j", key.id, f"test-{role.value}", role.value, key.hash)
+        made[role.value] = key.text
+    return made
 
 
 def test_writes_need_an_editor_key(api: ApiProcess, clean: Driver, keys: dict[str, str]) -> None:
@@ -77,6 +91,7 @@ def test_create_update_conflict_and_history(api: ApiProcess, clean: Driver, keys
     editor = keys["editor"]
     created = post(api, UPSERT_COMPANY, {"input": company(), "expected": 0, "reason": "new"}, editor)
     result = created["data"]["upsertCompany"]
+
     assert result["__typename"] == "Written" and result["created"] and result["version"] == 1
     assert result["node"] == {"name": "Acme Test Servers", "country": "US", "version": 1}
 
