@@ -19,9 +19,8 @@ from tests.integration.conftest import ApiProcess, seed_only
 
 pytestmark = pytest.mark.integration
 
-EVIDENCE = [
-    {"source": "s74", "quote": "The company says it makes artificial intelligence servers in Mount Pleasant."}
-]
+QUOTE = "The company says it makes artificial intelligence servers in Mount Pleasant."
+EVIDENCE = [{"source": "s74", "quote": QUOTE}]
 WRITTEN = "... on Written { id version created changed node { ... on Company { name country version } } }"
 FAILURES = (
     "... on ValidationError { message errors { path message } } "
@@ -309,3 +308,65 @@ def test_an_api_write_equals_the_same_fact_loaded_from_yaml(
     load_curated(clean, "neo4j", load_dataset(tmp_path), origin="yaml-test")
     assert facts() == from_api
     clean.execute_query("MATCH (n:Entity {origin: 'yaml-test'}) DETACH DELETE n")
+
+
+def test_people_positions_and_facilities(api: ApiProcess, clean: Driver, keys: dict[str, str]) -> None:
+    editor = keys["editor"]
+    post(api, UPSERT_COMPANY, {"input": company()}, editor)
+    person = (
+        "mutation($input: PersonInput!) { upsertPerson(input: $input) {"
+        f" __typename ... on Written {{ version created }} {FAILURES} }} }}"
+    )
+    made = post(
+        api, person, {"input": {"id": "test-jane-roe", "name": "Jane Roe", "evidence": EVIDENCE}}, editor
+    )
+    assert made["data"]["upsertPerson"] == {"__typename": "Written", "version": 1, "created": True}
+    position = (
+        'mutation($position: PositionInput!) { upsertPosition(person: "test-jane-roe", position: $position) {'
+        f" __typename ... on Written {{ version changed }} {FAILURES} }} }}"
+    )
+    ceo = {"company": "test-acme", "title": "CEO", "role": "CEO", "since": "2024", "evidence": EVIDENCE}
+    assert post(api, position, {"position": ceo}, editor)["data"]["upsertPosition"]["changed"] == [
+        "positions"
+    ]
+    bad = {**ceo, "since": "last year"}
+    refused = post(api, position, {"position": bad}, editor)["data"]["upsertPosition"]
+    assert refused["__typename"] == "ValidationError"
+    assert refused["errors"][0]["path"] == ["positions", "0", "since"]
+    executives = post(
+        api, '{ company(id: "test-acme") { executives { nodes { title since person { id } } } } }'
+    )
+    assert executives["data"]["company"]["executives"]["nodes"] == [
+        {"title": "CEO", "since": "2024-01-01", "person": {"id": "test-jane-roe"}}
+    ]
+
+    facility = (
+        "mutation($input: FacilityInput!) { upsertFacility(input: $input) {"
+        f" __typename ... on Written {{ version created }} {FAILURES} }} }}"
+    )
+    site = {
+        "id": "test-acme-plant",
+        "name": "Acme plant",
+        "kind": "FACTORY",
+        "status": "ANNOUNCED",
+        "location": {"city": "Austin", "region": "Texas", "country": "US", "precision": "CITY"},
+        "links": [{"company": "test-acme", "kind": "OWNS", "evidence": EVIDENCE}],
+        "evidence": EVIDENCE,
+    }
+    assert post(api, facility, {"input": site}, editor)["data"]["upsertFacility"]["created"]
+    status = (
+        'mutation { changeFacilityStatus(id: "test-acme-plant", status: OPERATING, on: "2025-10",'
+        f' evidence: [{{source: "s74", quote: "{QUOTE}"}}]) {{ __typename ... on Written {{ changed }} }} }}'
+    )
+    assert post(api, status, key=editor)["data"]["changeFacilityStatus"]["changed"] == [
+        "status",
+        "status_as_of",
+    ]
+    plant = post(
+        api,
+        '{ facility(id: "test-acme-plant") { status statusAsOf companies { edges { roles node { id } } } } }',
+    )["data"]["facility"]
+    assert plant["status"] == "OPERATING" and plant["statusAsOf"] == "2025-10-01"
+    assert plant["companies"]["edges"] == [{"roles": ["OWNS"], "node": {"id": "test-acme"}}]
+    wrong_kind = post(api, position.replace("test-jane-roe", "test-acme-plant"), {"position": ceo}, editor)
+    assert wrong_kind["data"]["upsertPosition"]["__typename"] == "Conflict"
