@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test lint typecheck pytest seed check schema tools wrk bench bench-smoke bench-load bench-api bench-analytics clean
+.PHONY: run up down test lint typecheck pytest seed check schema tools wrk chromium web bench bench-smoke bench-load bench-api bench-analytics clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) web
 	$(PY) -m stack run
 
-up: $(STAMP)
+up: $(STAMP) web
 	$(PY) -m stack up
 
 down: $(STAMP)
@@ -47,13 +47,21 @@ test: lint typecheck pytest
 PEER := bench/compare/peer
 PEER_STAMP := $(PEER)/node_modules/.package-lock.json
 
-tools: wrk $(PEER_STAMP)
+tools: wrk chromium web $(PEER_STAMP)
 
 wrk:
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
 	  else echo "wrk is needed for the benchmark and its test: apt-get install wrk (or brew install wrk)"; exit 1; fi; }
+
+# The browser tests (tests/browser) drive the distribution's chromium through playwright; nothing
+# downloads a browser at test time.
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+	  else echo "chromium is needed for the browser tests: apt-get install chromium"; exit 1; fi; }
 
 $(PEER_STAMP): $(PEER)/package-lock.json
 	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed for the peer (bench/compare/peer)"; exit 1; }
@@ -79,3 +87,22 @@ clean:
 
 schema: $(STAMP)
 	$(PY) -m service.api.export
+
+# The browser pages (GraphiQL at /graphql, the explorer at /explore): npm packages built by Vite
+# into web/dist; rebuilt only when a source or the lockfile changed (the stamp web/dist/.built).
+WEB := web
+WEB_MODULES := $(WEB)/node_modules/.package-lock.json
+WEB_STAMP := $(WEB)/dist/.built
+WEB_SOURCES := $(WEB)/package.json $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(wildcard $(WEB)/*.html $(WEB)/.prettier*) \
+	$(shell find $(WEB)/src -type f 2>/dev/null)
+
+web: $(WEB_STAMP)
+
+$(WEB_MODULES): $(WEB)/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed to build the browser pages (web/)"; exit 1; }
+	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
+
+$(WEB_STAMP): $(WEB_MODULES) $(WEB_SOURCES)
+	npm run --prefix $(WEB) --silent check
+	npm run --prefix $(WEB) --silent build -- --logLevel warn
+	@touch $(WEB_STAMP)

@@ -12,6 +12,9 @@ CREATE CONSTRAINT partnership_id IF NOT EXISTS FOR (n:Partnership) REQUIRE n.id 
 CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
 
+// API keys (`python -m service keys`) are not entities: they have no :Entity label.
+CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
+
 // Properties the API filters and sorts by.
 CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name);
 CREATE INDEX company_kind IF NOT EXISTS FOR (n:Company) ON (n.kind);

@@ -1,16 +1,32 @@
-"""`python -m service`: serve the API with uvicorn as production would (no reload)."""
+"""`python -m service`: serve the API with uvicorn as production would (no reload).
 
+`python -m service keys create|list|revoke` manages API keys instead (`service.access.cli`).
+"""
+
+import argparse
 import os
 import shutil
 import tempfile
 
 import uvicorn
 
+from service.access import cli as keys_cli
 from service.settings import Settings
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m service", description="The Supplygraph API.")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,keys}")
+    commands.add_parser("serve", help="Serve the API (the default).")
+    keys_cli.add_commands(commands.add_parser("keys", help="Create, list and revoke API keys."))
+    args = parser.parse_args(argv)
     settings = Settings()
+    if args.command == "keys":
+        raise SystemExit(keys_cli.run(args, settings))
+    serve(settings)
+
+
+def serve(settings: Settings) -> None:
     # Each worker writes its metrics to files here and /metrics adds them up; a fresh folder per
     # start, so counters begin at zero like a single process's would.
     metrics_dir = tempfile.mkdtemp(prefix="supplygraph-metrics-")

@@ -54,11 +54,36 @@ class Settings(BaseSettings):
         description="Answer covered queries by serialising the compiled results directly (the fast path).",
     )
     api_request_log: bool = Field(default=True, description="One JSON log line per GraphQL request.")
+    api_graphiql: bool = Field(
+        default=True, description="Serve the GraphiQL page to browsers at GET /graphql (built by make web)."
+    )
     api_max_depth: int = Field(default=16, ge=1, description="Deepest selection a query may have.")
     api_max_aliases: int = Field(default=30, ge=0, description="Aliases a query may use.")
     api_max_tokens: int = Field(default=5000, ge=10, description="Lexical tokens a query may have.")
     api_max_cost: int = Field(
         default=50_000, ge=1, description="Items a query could return (product of page sizes)."
+    )
+    api_max_mutations: int = Field(default=10, ge=1, description="Root mutation fields one request may have.")
+    api_max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body to /graphql, in bytes (413 above)."
+    )
+    api_rate_limit_anonymous: int = Field(
+        default=600, ge=0, description="Requests per minute per client IP without a key (0: no limit)."
+    )
+    api_rate_limit_keyed: int = Field(
+        default=6000, ge=0, description="Requests per minute per API key (0: no limit)."
+    )
+    api_require_key_for_reads: bool = Field(
+        default=False, description="Refuse queries without an API key (reads are public by default)."
+    )
+    api_key_cache_seconds: float = Field(
+        default=5.0, ge=0, description="Seconds a looked-up key is trusted; a revocation takes this long."
+    )
+    api_cors_origins: str = Field(
+        default="", description="Comma-separated origins browsers may call the API from (empty: no CORS)."
+    )
+    api_introspection: bool = Field(
+        default=True, description="Answer introspection queries (__schema, __type); false refuses them."
     )
 
     @property
@@ -67,6 +92,12 @@ class Settings(BaseSettings):
         text = self.neo4j_plugins.strip()
         names = json.loads(text) if text.startswith("[") else text.split(",")
         return tuple(str(name).strip() for name in names if str(name).strip())
+
+    @property
+    def cors_origins(self) -> tuple[str, ...]:
+        """API_CORS_ORIGINS as a list of origins."""
+        origins = (origin.strip().rstrip("/") for origin in self.api_cors_origins.split(","))
+        return tuple(origin for origin in origins if origin)
 
     @property
     def local_home(self) -> Path:

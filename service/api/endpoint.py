@@ -43,7 +43,7 @@ class GraphQLEndpoint:
         self.labels = OperationLabels()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].rstrip("/") != self.path:
+        if scope["type"] != "http" or scope["path"].rstrip("/") != self.path or _page_load(scope):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -53,7 +53,7 @@ class GraphQLEndpoint:
             body = await _read_body(receive)
             if await self._compiled(body, record, send, started):
                 return
-            receive = _replay(body, receive)
+            receive = replay(body, receive)
         await self.app(scope, receive, self._timed_send(send, record, started))
         observe(record, time.perf_counter() - started, self.log_requests)
 
@@ -99,6 +99,11 @@ class GraphQLEndpoint:
         return timed
 
 
+def _page_load(scope: Scope) -> bool:
+    """A browser fetching GraphiQL: a GET with no query is not a GraphQL request to measure."""
+    return bool(scope["method"] in ("GET", "HEAD") and b"query=" not in scope.get("query_string", b""))
+
+
 def _timing(seconds: float) -> bytes:
     return f"app;dur={seconds * 1000:.3f}".encode()
 
@@ -122,7 +127,7 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
     """The body already read, then the client's own messages (a disconnect, when it comes)."""
     sent = False
 

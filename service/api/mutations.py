@@ -415,6 +415,10 @@ def _event_id(entity_id: str, status: str, on: str) -> str:
 
 Expected = Annotated[int | None, strawberry.argument(description=EXPECTED)]
 Reason = Annotated[str | None, strawberry.argument(description=REASON)]
+TargetId = Annotated[strawberry.ID, strawberry.argument(description="Id of the entity to change.")]
+Evidence = Annotated[
+    list[EvidenceInput], strawberry.argument(description="Sources with verbatim quotes (at least one).")
+]
 
 
 @strawberry.type(description="Writes: each needs an API key (editor; retractions need admin).")
@@ -423,7 +427,7 @@ class Mutation:
     async def upsert_source(
         self,
         info: Info[Context, None],
-        input: SourceInput,
+        input: Annotated[SourceInput, strawberry.argument(description="The source page.")],
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -433,7 +437,7 @@ class Mutation:
     async def upsert_company(
         self,
         info: Info[Context, None],
-        input: CompanyInput,
+        input: Annotated[CompanyInput, strawberry.argument(description="The company, by id.")],
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -443,7 +447,7 @@ class Mutation:
     async def upsert_person(
         self,
         info: Info[Context, None],
-        input: PersonInput,
+        input: Annotated[PersonInput, strawberry.argument(description="The person, by id.")],
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -453,7 +457,7 @@ class Mutation:
     async def upsert_facility(
         self,
         info: Info[Context, None],
-        input: FacilityInput,
+        input: Annotated[FacilityInput, strawberry.argument(description="The facility, by id.")],
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -466,7 +470,7 @@ class Mutation:
     async def upsert_partnership(
         self,
         info: Info[Context, None],
-        input: PartnershipInput,
+        input: Annotated[PartnershipInput, strawberry.argument(description="The partnership, by id.")],
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -479,8 +483,8 @@ class Mutation:
     async def upsert_position(
         self,
         info: Info[Context, None],
-        person: strawberry.ID,
-        position: PositionInput,
+        person: Annotated[strawberry.ID, strawberry.argument(description="Id of the person.")],
+        position: Annotated[PositionInput, strawberry.argument(description="The position.")],
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -495,8 +499,8 @@ class Mutation:
     async def attach_evidence(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
-        evidence: list[EvidenceInput],
+        id: TargetId,
+        evidence: Evidence,
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -511,10 +515,10 @@ class Mutation:
     async def change_partnership_status(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
-        status: StatusEnum,
+        id: TargetId,
+        status: Annotated[StatusEnum, strawberry.argument(description="The new status.")],
         on: Annotated[str, strawberry.argument(description=DATE_TEXT)],
-        evidence: list[EvidenceInput],
+        evidence: Evidence,
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -530,10 +534,10 @@ class Mutation:
     async def change_facility_status(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
-        status: FacilityStatusEnum,
+        id: TargetId,
+        status: Annotated[FacilityStatusEnum, strawberry.argument(description="The new status.")],
         on: Annotated[str, strawberry.argument(description=DATE_TEXT)],
-        evidence: list[EvidenceInput],
+        evidence: Evidence,
         expected_version: Expected = None,
         reason: Reason = None,
     ) -> WriteResult:
@@ -547,7 +551,7 @@ class Mutation:
     async def retract(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
+        id: TargetId,
         reason: Annotated[str, strawberry.argument(description=REASON)],
         expected_version: Expected = None,
     ) -> WriteResult:
@@ -565,8 +569,8 @@ class Mutation:
     async def retract_link(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
-        link: LinkInput,
+        id: TargetId,
+        link: Annotated[LinkInput, strawberry.argument(description="Which link.")],
         reason: Annotated[str, strawberry.argument(description=REASON)],
         expected_version: Expected = None,
     ) -> WriteResult:

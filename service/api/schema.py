@@ -56,6 +56,7 @@ from service.api.mutations import Mutation
 from service.api.roots import compile_root
 from service.api.selection import KeepRawVariables, root_selection
 from service.api.types import DATE_SCALAR, ENUMS, Date, Event, LinkKind, Node, PageInfo, Source, StatusEnum, f
+from service.api.validation import access_rules
 from service.graph.query.analytics import MAX_DEPTH
 from service.graph.query.compiler import TYPE_KEY
 from service.graph.query.paging import MAX_PAGE
@@ -365,7 +366,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Event],
-        extensions=[KeepRawVariables, query_limits, TranslateErrors],
+        extensions=[KeepRawVariables, access_rules(limits), query_limits, TranslateErrors],
         config=StrawberryConfig(scalar_map={Date: DATE_SCALAR}),
     )
     for graphql_type in built._schema.type_map.values():

@@ -16,6 +16,9 @@ from neo4j_local.server import free_port
 from seed.cli import DATA_DIR
 from seed.loader import load_curated
 from seed.validate import load_dataset
+from service.access.keys import new_key
+from service.access.roles import Role
+from service.graph.keys import create_key
 from service.graph.schema import apply_schema
 from tests.conftest import REPO_ROOT, Neo4jServer
 
@@ -104,6 +107,8 @@ class ApiProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, **server.env(), "API_PORT": str(self.port), "API_HOST": "127.0.0.1"}
+        # Every test request comes from 127.0.0.1: the rate limits are off unless a test sets them.
+        env.update({"API_RATE_LIMIT_ANONYMOUS": "0", "API_RATE_LIMIT_KEYED": "0"})
         env.update(extra_env or {})
         self.log = log
         self._log = log.open("wb")
@@ -130,8 +135,9 @@ def api(neo4j_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def seed_only(driver: Driver) -> Driver:
-    """Exactly the curated seed data: other data removed, then a (usually no-op) curated load."""
-    _batched_delete(driver, "WHERE n.origin IS NULL OR n.origin <> 'seed'")
+    """Exactly the curated seed data: other data removed (API keys kept), then a (usually no-op)
+    curated load."""
+    _batched_delete(driver, "WHERE NOT n:ApiKey AND (n.origin IS NULL OR n.origin <> 'seed')")
     apply_schema(driver, "neo4j")
     load_curated(driver, "neo4j", load_dataset(DATA_DIR))
     return driver
@@ -140,6 +146,22 @@ def seed_only(driver: Driver) -> Driver:
 @pytest.fixture
 def seeded(driver: Driver) -> Driver:
     return seed_only(driver)
+
+
+def api_key(driver: Driver, name: str, role: Role) -> str:
+    """A new API key's text, stored as `python -m service keys create` stores it."""
+    key = new_key()
+    create_key(driver, "neo4j", key.id, name, role.value, key.hash)
+    return key.text
+
+
+@pytest.fixture
+def keys(driver: Driver) -> Iterator[dict[str, str]]:
+    """A fresh key for each role ("reader", "editor", "admin"), named test-<role>; deleted after."""
+    made = {role.value: api_key(driver, f"test-{role.value}", role) for role in Role}
+    yield made
+    ids = [text.split("_")[1] for text in made.values()]
+    driver.execute_query("MATCH (k:ApiKey) WHERE k.id IN $ids DELETE k", ids=ids)
 
 
 def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -154,4 +176,14 @@ def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> di
     return result
 
 
-__all__ = ["ApiProcess", "Snapshot", "graphql", "run_seed", "seed_only", "snapshot", "wait_for_http", "wipe"]
+__all__ = [
+    "ApiProcess",
+    "Snapshot",
+    "api_key",
+    "graphql",
+    "run_seed",
+    "seed_only",
+    "snapshot",
+    "wait_for_http",
+    "wipe",
+]

@@ -12,9 +12,6 @@ from neo4j import Driver
 
 from seed.loader import load_curated
 from seed.validate import load_dataset
-from service.access.keys import new_key
-from service.access.roles import Role
-from service.graph.keys import create_key
 from tests.integration.conftest import ApiProcess, seed_only
 
 pytestmark = pytest.mark.integration
@@ -65,17 +62,6 @@ def clean(driver: Driver) -> Driver:
     driver.execute_query("MATCH (c:Change) DETACH DELETE c")
     driver.execute_query("MATCH (n:Retracted) DETACH DELETE n")
     return seed_only(driver)
-
-
-@pytest.fixture
-def keys(clean: Driver) -> dict[str, str]:
-    """A fresh key per role, named test-<role> (`python -m service keys create` does the same)."""
-    made = {}
-    for role in Role:
-        key = new_key()
-        create_key(clean, "neo4j", key.id, f"test-{role.value}", role.value, key.hash)
-        made[role.value] = key.text
-    return made
 
 
 def test_writes_need_an_editor_key(api: ApiProcess, clean: Driver, keys: dict[str, str]) -> None:

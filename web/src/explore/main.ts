@@ -1,0 +1,313 @@
+/**
+ * /explore: the graph as a network you can click through, and its facilities on a map.
+ * Everything is read through POST /graphql; the URL keeps the state (state.ts), so a view can be
+ * shared. This module holds the state and the actions; the others draw.
+ */
+
+import "./explore.css";
+
+import { applies, OVERLAYS, runOverlay, type Overlay, type OverlayResult } from "./analytics";
+import { byId, fill, h } from "./dom";
+import { download, svgBlob, svgToPng } from "./export";
+import { drawFacilities, loadFacilities, type FacilityItem, type FacilityMap } from "./facilities";
+import { GraphView } from "./graph";
+import { listFacilities, listNodes } from "./inview";
+import { drawLegend } from "./legend";
+import { LINK_KINDS, neighbourhood, NODE_TYPES, type LinkKind } from "./model";
+import { details, overlayPanel } from "./panel";
+import type { EntityType } from "./queries";
+import { setUpSearch } from "./search";
+import { readState, writeState, type View, type ViewState } from "./state";
+import { busy, hover, say } from "./status";
+import { Store } from "./store";
+
+declare global {
+  interface Window {
+    /** For the browser console and the browser tests: the cytoscape instance and the state. */
+    supplygraph?: { cy: GraphView["cy"]; state: () => ViewState };
+  }
+}
+
+const DEFAULT_FOCUS = "openai";
+const store = new Store();
+let state: ViewState = readState();
+const expanded = new Set<string>();
+let overlayResult: OverlayResult | null = null;
+let facilityItems: FacilityItem[] | null = null;
+let facilityMap: FacilityMap | null = null;
+
+const graph = new GraphView(byId("graph"), {
+  select: (id) => void busy(() => select(id)),
+  expand: (id) => void busy(() => expand(id)),
+  hover,
+});
+window.supplygraph = { cy: graph.cy, state: () => state };
+
+// ---- the network ------------------------------------------------------------------------
+
+async function expand(id: string): Promise<void> {
+  if (expanded.has(id)) return;
+  const entity = await store.load(id);
+  if (!entity) {
+    say(`Nothing in the graph has the id “${id}”.`);
+    return;
+  }
+  expanded.add(id);
+  const elements = neighbourhood(entity);
+  elements.nodes.forEach((node) => store.know(node.id, node.type));
+  graph.add(elements, id);
+  graph.mark(id, "expanded");
+  if (id !== state.focus && !state.expand.includes(id)) state.expand.push(id);
+  applyFilters();
+  if (overlayResult) graph.highlight(overlayResult.highlight);
+  listInView();
+  writeState(state);
+  say(`${entity.name}: ${graph.nodes().length} entities in view.`);
+}
+
+async function select(id: string): Promise<void> {
+  state.select = id;
+  graph.select(id);
+  const entity = await store.load(id);
+  if (!entity) {
+    fill(byId("details"), h("p", {}, `Nothing in the graph has the id “${id}”.`));
+    return;
+  }
+  const actions = {
+    select: (other: string) => void busy(() => selectAndShow(other)),
+    focus: (other: string) => void busy(() => focusOn(other, true)),
+  };
+  fill(byId("details"), details(entity, actions, id === state.focus));
+  updateButtons(entity.__typename);
+  writeState(state);
+}
+
+/** Select an entity named in the panel, bringing it into the network first. */
+async function selectAndShow(id: string): Promise<void> {
+  if (state.view === "graph" && !graph.has(id)) await expand(id);
+  await select(id);
+}
+
+/** Start again from one entity (a search hit, or "Centre the view here"). */
+async function focusOn(id: string, push: boolean): Promise<void> {
+  graph.clear();
+  expanded.clear();
+  clearOverlay(false);
+  state = { ...state, focus: id, expand: [], select: id, overlay: undefined };
+  if (state.view !== "graph") await setView("graph", false);
+  writeState(state, push);
+  await expand(id);
+  graph.mark(id, "focus");
+  await select(id);
+}
+
+function applyFilters(): void {
+  const hidden = new Set(state.hide);
+  graph.filter(
+    new Set((Object.keys(LINK_KINDS) as LinkKind[]).filter((kind) => !hidden.has(kind))),
+    new Set((Object.keys(NODE_TYPES) as EntityType[]).filter((type) => !hidden.has(type))),
+  );
+}
+
+function listInView(): void {
+  if (state.view === "facilities") {
+    if (facilityMap) listFacilities(facilityMap, (id) => void busy(() => select(id)));
+    return;
+  }
+  listNodes(
+    graph.nodes(),
+    expanded,
+    (id) =>
+      void busy(async () => {
+        await select(id);
+        await expand(id);
+      }),
+  );
+}
+
+// ---- analytics --------------------------------------------------------------------------
+
+function updateButtons(type: EntityType | undefined): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>("[data-overlay]")) {
+    const overlay = button.dataset.overlay as Overlay;
+    const usable = type !== undefined && applies(overlay, type);
+    const needs = overlay === "exposure" ? "a company or a facility" : "a company";
+    button.disabled = !usable;
+    button.title = usable ? "" : `${OVERLAYS[overlay]} needs ${needs}: select one`;
+    button.setAttribute("aria-pressed", String(state.overlay === overlay));
+  }
+}
+
+function clearOverlay(write = true): void {
+  overlayResult = null;
+  state.overlay = undefined;
+  graph.highlight(null);
+  byId("overlay").replaceChildren();
+  updateButtons(state.select ? store.known(state.select) : undefined);
+  if (write) writeState(state);
+}
+
+/** Ask one of the analytics about the selected entity and draw the answer, highlighted. */
+async function showOverlay(overlay: Overlay): Promise<void> {
+  const id = state.select ?? state.focus;
+  if (!id) return;
+  if (state.view !== "graph") await setView("graph", false);
+  const type = await store.typeOf(id);
+  if (!type || !applies(overlay, type)) {
+    say(`${OVERLAYS[overlay]} needs a company${overlay === "exposure" ? " or a facility" : ""}: select one.`);
+    return;
+  }
+  if (!graph.has(id)) await expand(id);
+  say(`${OVERLAYS[overlay]}: asking the API…`);
+  const result = await runOverlay(overlay, id, type);
+  if (!result) {
+    say(`${OVERLAYS[overlay]}: the API knows nothing about “${id}”.`);
+    return;
+  }
+  overlayResult = result;
+  state.overlay = overlay;
+  result.elements.nodes.forEach((node) => store.know(node.id, node.type));
+  graph.add(result.elements, id);
+  applyFilters();
+  graph.highlight(result.highlight);
+  graph.fit(result.highlight);
+  listInView();
+  const name = graph.label(id) ?? id;
+  const pick = (ids: string[]): void => {
+    graph.highlight(new Set([id, ...ids]));
+    graph.fit(new Set(ids));
+  };
+  fill(
+    byId("overlay"),
+    overlayPanel(result, name, pick, () => clearOverlay()),
+  );
+  say(`${result.title} for ${name}: ${result.count}, highlighted in the view.`);
+  updateButtons(type);
+  writeState(state);
+}
+
+// ---- views ------------------------------------------------------------------------------
+
+const FACILITY_INTRO =
+  "Each facility is drawn where the data places it, coloured by its status. The curated data has no " +
+  "coordinates for most sites: those are drawn as rings at the centre of their state or country, so " +
+  "their positions are approximate. Choose one for its details and sources.";
+
+async function drawMap(): Promise<void> {
+  const items = facilityItems ?? [];
+  facilityMap = await drawFacilities(
+    byId("facilities"),
+    items,
+    state.area,
+    (id) => void busy(() => select(id)),
+    hover,
+  );
+  for (const item of items) store.know(item.id, "Facility");
+  for (const button of document.querySelectorAll<HTMLButtonElement>("[data-area]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.area === state.area));
+  }
+  const approximate = facilityMap.placed.filter((p) => p.placement.kind === "approximate").length;
+  const exact = facilityMap.placed.length - approximate;
+  say(
+    `${items.length} facilities: ${exact} placed by coordinates, ${approximate} approximately ` +
+      `(centre of their state or country), ${facilityMap.unplaced.length} without a location.`,
+  );
+}
+
+async function setView(view: View, write = true): Promise<void> {
+  state.view = view;
+  for (const button of document.querySelectorAll<HTMLButtonElement>("[data-view]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.view === view));
+  }
+  byId("graph").hidden = view !== "graph";
+  byId("legend-graph").hidden = view !== "graph";
+  byId("overlay").hidden = view !== "graph";
+  byId("facilities").hidden = view !== "facilities";
+  byId("legend-facilities").hidden = view !== "facilities";
+  if (view === "facilities") {
+    if (!state.select) fill(byId("details"), h("p", {}, FACILITY_INTRO));
+    say("Loading the facilities…");
+    facilityItems ??= await loadFacilities();
+    await drawMap();
+  } else {
+    graph.cy.resize();
+    if (graph.nodes().length) graph.fit(overlayResult?.highlight);
+  }
+  listInView();
+  if (write) writeState(state);
+}
+
+async function exportAs(format: "png" | "svg"): Promise<void> {
+  const name = `supplygraph-${state.view === "graph" ? (state.focus ?? "graph") : "facilities"}.${format}`;
+  if (state.view === "facilities") {
+    if (!facilityMap) return;
+    download(format === "svg" ? svgBlob(facilityMap.svg) : await svgToPng(facilityMap.svg), name);
+  } else {
+    download(format === "svg" ? svgBlob(graph.svg()) : graph.png(), name);
+  }
+  say(`Saved ${name}.`);
+}
+
+// ---- start ------------------------------------------------------------------------------
+
+function legend(): void {
+  drawLegend(state.hide, state.area, {
+    toggle: (key, on) => {
+      state.hide = on ? state.hide.filter((item) => item !== key) : [...new Set([...state.hide, key])];
+      applyFilters();
+      writeState(state);
+    },
+    area: (key) =>
+      void busy(async () => {
+        state.area = key;
+        await drawMap();
+        writeState(state);
+      }),
+  });
+}
+
+/** Draw what the URL describes (on load, and on the browser's back and forward). */
+async function restore(): Promise<void> {
+  const wanted = readState();
+  state = { ...wanted, expand: [] };
+  legend();
+  graph.clear();
+  expanded.clear();
+  clearOverlay(false);
+  await setView(wanted.view, false);
+  const focus = wanted.focus ?? (wanted.view === "graph" ? DEFAULT_FOCUS : undefined);
+  if (focus) {
+    state.focus = focus;
+    await expand(focus);
+    graph.mark(focus, "focus");
+    for (const id of wanted.expand) await expand(id);
+    await select(wanted.select ?? focus);
+    if (wanted.overlay) await showOverlay(wanted.overlay);
+  }
+  writeState(state);
+}
+
+function start(): void {
+  // On a phone the legend starts folded, leaving the network the screen.
+  if (window.matchMedia("(max-width: 800px)").matches) byId<HTMLDetailsElement>("legend").open = false;
+  setUpSearch((hit) => {
+    store.know(hit.id, hit.__typename as EntityType);
+    void busy(() => focusOn(hit.id, true));
+  });
+  for (const button of document.querySelectorAll<HTMLButtonElement>("[data-view]")) {
+    button.addEventListener("click", () => void busy(() => setView(button.dataset.view as View)));
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>("[data-overlay]")) {
+    button.addEventListener("click", () => void busy(() => showOverlay(button.dataset.overlay as Overlay)));
+  }
+  byId("clear-overlay").addEventListener("click", () => clearOverlay());
+  byId("export-png").addEventListener("click", () => void busy(() => exportAs("png")));
+  byId("export-svg").addEventListener("click", () => void busy(() => exportAs("svg")));
+  byId("fit").addEventListener("click", () => graph.fit());
+  window.addEventListener("popstate", () => void busy(restore));
+  window.addEventListener("resize", () => graph.cy.resize());
+  byId("legend").addEventListener("toggle", () => graph.cy.resize());
+  void busy(restore);
+}
+
+start();

@@ -1,0 +1,52 @@
+/** The view's state in the URL, so that a link reproduces the view. */
+
+import type { Overlay } from "./analytics";
+import { OVERLAYS } from "./analytics";
+
+export type View = "graph" | "facilities";
+
+export interface ViewState {
+  /** The entity the view was opened on. */
+  focus?: string;
+  /** Entities expanded after it, in order. */
+  expand: string[];
+  /** The entity in the side panel (and the subject of the analytics). */
+  select?: string;
+  overlay?: Overlay;
+  view: View;
+  /** The part of the world the facility map shows (facilities.ts AREAS). */
+  area: string;
+  /** Link kinds and node types switched off in the legend. */
+  hide: string[];
+}
+
+const list = (value: string | null): string[] => (value ? value.split(",").filter(Boolean) : []);
+
+export function readState(search: string = window.location.search): ViewState {
+  const params = new URLSearchParams(search);
+  const overlay = params.get("overlay");
+  return {
+    focus: params.get("focus") ?? undefined,
+    expand: list(params.get("expand")),
+    select: params.get("select") ?? undefined,
+    overlay: overlay && overlay in OVERLAYS ? (overlay as Overlay) : undefined,
+    view: params.get("view") === "facilities" ? "facilities" : "graph",
+    area: params.get("area") ?? "all",
+    hide: list(params.get("hide")),
+  };
+}
+
+export function writeState(state: ViewState, push = false): void {
+  const params = new URLSearchParams();
+  if (state.focus) params.set("focus", state.focus);
+  if (state.expand.length) params.set("expand", state.expand.join(","));
+  if (state.select && state.select !== state.focus) params.set("select", state.select);
+  if (state.overlay) params.set("overlay", state.overlay);
+  if (state.view !== "graph") params.set("view", state.view);
+  if (state.view === "facilities" && state.area !== "all") params.set("area", state.area);
+  if (state.hide.length) params.set("hide", state.hide.join(","));
+  const url = `${window.location.pathname}?${params.toString().replace(/%2C/g, ",")}`;
+  if (url === `${window.location.pathname}${window.location.search}`) return;
+  if (push) window.history.pushState(null, "", url);
+  else window.history.replaceState(null, "", url);
+}
