@@ -50,7 +50,11 @@ from service.graph.reads import read_result
 from service.settings import Settings
 
 PLAN_CACHE_SIZE = 512
-PREPARED_PER_PLAN = 64
+PREPARED_PER_PLAN = 16
+# Only small documents and variable sets are kept, so the caches stay under about 200 MB
+# even when every request is new and as large as API_MAX_BODY_BYTES allows.
+CACHED_QUERY_CHARS = 20_000
+CACHED_VARIABLES_BYTES = 4_096
 
 Shaper = Callable[[Any], Any]
 
@@ -109,6 +113,8 @@ class FastPath:
 
     def plan(self, query: str, operation_name: str | None) -> tuple[Plan | None, str | None]:
         """The cached plan (None: not covered) and the operation's name, for metrics."""
+        if len(query) > CACHED_QUERY_CHARS:
+            return self._make_plan(query, operation_name)  # planned, but not kept: memory stays bounded
         key = (query, operation_name)
         if key in self._plans:
             self._plans.move_to_end(key)
@@ -170,9 +176,10 @@ class FastPath:
         prepared = plan.prepared.get(memo)
         if prepared is None:
             prepared = self._prepare(plan, query, operation_name, variables)
-            if len(plan.prepared) >= PREPARED_PER_PLAN:
-                plan.prepared.clear()
-            plan.prepared[memo] = prepared
+            if len(memo) <= CACHED_VARIABLES_BYTES:
+                if len(plan.prepared) >= PREPARED_PER_PLAN:
+                    plan.prepared.clear()
+                plan.prepared[memo] = prepared
         work = [
             _constant(self.query_type.name) if statement is None else self._run(driver, statement, shape)
             for _, statement, shape in prepared.fields
