@@ -42,16 +42,17 @@ class Case:
     floor_canonical: Callable[[list[dict[str, Any]]], Any]
 
 
-def _blank(value: Any) -> Any:
+def blank(value: Any) -> Any:
     """None as "" so that mixed rows sort."""
     return "" if value is None else value
 
 
-def _rows(items: list[list[Any]]) -> list[list[Any]]:
-    return sorted([_blank(v) for v in item] for item in items)
+def rows(items: list[list[Any]]) -> list[list[Any]]:
+    """Rows sorted, with None as "" (the canonical form of an unordered list)."""
+    return sorted([blank(v) for v in item] for item in items)
 
 
-def _upper(value: Any) -> Any:
+def upper(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
@@ -67,7 +68,7 @@ def _point(company: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": company["id"],
         "name": company["name"],
-        "kind": _upper(company["kind"]),
+        "kind": upper(company["kind"]),
         "country": company["country"],
         "ticker": company["ticker"],
     }
@@ -94,13 +95,13 @@ def _people_facilities_ours(data: Any) -> Any:
     return {
         "id": company["id"],
         "name": company["name"],
-        "executives": _rows(
+        "executives": rows(
             [
                 [e["title"], e["role"], e["person"]["id"], e["person"]["name"]]
                 for e in company["executives"]["nodes"]
             ]
         ),
-        "facilities": _rows(
+        "facilities": rows(
             [
                 [
                     f["id"],
@@ -119,13 +120,13 @@ def _people_facilities_ours(data: Any) -> Any:
 
 def _people_facilities_floor(records: list[dict[str, Any]]) -> Any:
     row = _single(records)
-    executives = [[title, _upper(role), pid, name] for title, role, pid, name in row["executives"]]
-    facilities = [[i, n, _upper(k), _upper(s), *rest] for i, n, k, s, *rest in row["facilities"]]
+    executives = [[title, upper(role), pid, name] for title, role, pid, name in row["executives"]]
+    facilities = [[i, n, upper(k), upper(s), *rest] for i, n, k, s, *rest in row["facilities"]]
     return {
         "id": row["id"],
         "name": row["name"],
-        "executives": _rows(executives),
-        "facilities": _rows(facilities),
+        "executives": rows(executives),
+        "facilities": rows(facilities),
     }
 
 
@@ -170,9 +171,9 @@ def _nested(company_id: str, name: str, partnerships: list[dict[str, Any]]) -> A
                 {
                     "id": p["id"],
                     "name": p["name"],
-                    "status": _upper(p["status"]),
+                    "status": upper(p["status"]),
                     "parties": sorted(
-                        [_upper(role), cid, cname, _rows(facilities)]
+                        [upper(role), cid, cname, rows(facilities)]
                         for role, cid, cname, facilities in p["parties"]
                     ),
                 }
@@ -252,7 +253,7 @@ RETURN c.id AS id, c.name AS name, partnerships""",
 
 
 def _filtered_row(i: Any, name: Any, kind: Any, status: Any, usd: Any) -> list[Any]:
-    return [i, name, _upper(kind), _upper(status), float(usd)]
+    return [i, name, upper(kind), upper(status), float(usd)]
 
 
 FILTERED_PAGE = Case(
@@ -283,8 +284,8 @@ RETURN collect([p.id, p.name, p.kind, p.status, p.value_usd]) AS rows""",
 
 
 def _deep_floor(records: list[dict[str, Any]]) -> Any:
-    rows = _single(records)["rows"]
-    return {"items": [list(row) for row in rows[:PAGE_SIZE]], "hasNextPage": len(rows) > PAGE_SIZE}
+    page = _single(records)["rows"]
+    return {"items": [list(row) for row in page[:PAGE_SIZE]], "hasNextPage": len(page) > PAGE_SIZE}
 
 
 DEEP_PAGE = Case(

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bench.compare.cases import blank, upper
+
 
 @dataclass(frozen=True)
 class PeerRequest:
@@ -30,14 +32,6 @@ class PeerRequest:
     """From the case's parameters to the peer's variables."""
     canonical: Callable[[Any], Any]
     """From the response's `data` to the canonical form."""
-
-
-def _upper(value: Any) -> Any:
-    return value.upper() if isinstance(value, str) else value
-
-
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
 
 
 def _only_company(data: Any) -> dict[str, Any] | None:
@@ -61,7 +55,7 @@ def _point(data: Any) -> Any:
     return {
         "id": company["id"],
         "name": company["name"],
-        "kind": _upper(company["kind"]),
+        "kind": upper(company["kind"]),
         "country": company["country"],
         "ticker": company["ticker"],
     }
@@ -88,21 +82,21 @@ def _people_facilities(data: Any) -> Any:
     executives = [
         [
             edge["properties"]["title"],
-            _upper(edge["properties"]["role"]),
+            upper(edge["properties"]["role"]),
             edge["node"]["id"],
             edge["node"]["name"],
         ]
         for edge in company["executivesConnection"]["edges"]
     ]
     facilities = [
-        [f["id"], f["name"], _upper(f["kind"]), _upper(f["status"]), f["city"], f["state"], f["country"]]
+        [f["id"], f["name"], upper(f["kind"]), upper(f["status"]), f["city"], f["state"], f["country"]]
         for f in company["facilities"]
     ]
     return {
         "id": company["id"],
         "name": company["name"],
-        "executives": sorted([_blank(v) for v in row] for row in executives),
-        "facilities": sorted([_blank(v) for v in row] for row in facilities),
+        "executives": sorted([blank(v) for v in row] for row in executives),
+        "facilities": sorted([blank(v) for v in row] for row in facilities),
     }
 
 
@@ -142,7 +136,7 @@ def _nested(data: Any) -> Any:
         deal = edge["node"]
         parties = [
             [
-                _upper(party["properties"]["role"]),
+                upper(party["properties"]["role"]),
                 party["node"]["id"],
                 party["node"]["name"],
                 sorted([f["id"], f["name"]] for f in party["node"]["facilities"]),
@@ -153,7 +147,7 @@ def _nested(data: Any) -> Any:
         partnerships[deal["id"]] = {
             "id": deal["id"],
             "name": deal["name"],
-            "status": _upper(deal["status"]),
+            "status": upper(deal["status"]),
             "parties": sorted(parties),
         }
     return {
@@ -178,7 +172,7 @@ query FilteredPage($status: [String!]) {
 
 def _filtered_page(data: Any) -> Any:
     return [
-        [p["id"], p["name"], _upper(p["kind"]), _upper(p["status"]), float(p["valueUsd"])]
+        [p["id"], p["name"], upper(p["kind"]), upper(p["status"]), float(p["valueUsd"])]
         for p in data["partnerships"]
     ]
 

@@ -122,27 +122,28 @@ def hashes_of(tx: ManagedTransaction, ids: list[str]) -> dict[str, str]:
     return {record["id"]: record["hash"] for record in result}
 
 
+# Statements taking $ids, shared by the loader and the API's writes (service.graph.writes).
+DELETE_DERIVED: tuple[LiteralString, ...] = tuple(
+    "UNWIND $ids AS id MATCH ()-[r:" + derived + " {partnership: id}]->() DELETE r" for derived in DERIVED
+)
+DELETE_OWNED: tuple[LiteralString, ...] = (
+    "UNWIND $ids AS id MATCH (:Entity {id: id})-[r:" + _OWNED_OUTGOING + "]->() DELETE r",
+    "UNWIND $ids AS id MATCH (:Entity {id: id})<-[r:" + _OWNED_INCOMING + "]-() DELETE r",
+    *DELETE_DERIVED,
+)
+
+
 def delete_entities(tx: ManagedTransaction, ids: list[str]) -> None:
     """Remove entities and the derived edges their partnerships produced."""
-    for derived in DERIVED:
-        tx.run(
-            "UNWIND $ids AS id MATCH ()-[r:" + derived + " {partnership: id}]->() DELETE r", ids=ids
-        ).consume()
+    for statement in DELETE_DERIVED:
+        tx.run(statement, ids=ids).consume()
     tx.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n", ids=ids).consume()
 
 
 def delete_owned_links(tx: ManagedTransaction, ids: list[str]) -> None:
     """Drop the links the given entities own, before they are written again."""
-    tx.run(
-        "UNWIND $ids AS id MATCH (:Entity {id: id})-[r:" + _OWNED_OUTGOING + "]->() DELETE r", ids=ids
-    ).consume()
-    tx.run(
-        "UNWIND $ids AS id MATCH (:Entity {id: id})<-[r:" + _OWNED_INCOMING + "]-() DELETE r", ids=ids
-    ).consume()
-    for derived in DERIVED:
-        tx.run(
-            "UNWIND $ids AS id MATCH ()-[r:" + derived + " {partnership: id}]->() DELETE r", ids=ids
-        ).consume()
+    for statement in DELETE_OWNED:
+        tx.run(statement, ids=ids).consume()
 
 
 def write_nodes(

@@ -10,7 +10,8 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from service.graph.seed_writes import (
-    DERIVED,
+    DELETE_DERIVED,
+    DELETE_OWNED,
     LABELS,
     LINK_STATEMENTS,
     NODE_STATEMENTS,
@@ -21,8 +22,6 @@ from service.graph.seed_writes import (
 # A retracted entity swaps its kind's label for these, so no query of live data can reach it,
 # while `includeRetracted` lookups still can; `Retracted` marks all of them.
 RETRACTED: dict[str, LiteralString] = {label: "Retracted" + label for label in LABELS}
-_OWNED_OUTGOING: LiteralString = "SOURCED_BY|SUBSIDIARY_OF|HOLDS_POSITION|PART_OF|CONCERNS|ABOUT"
-_OWNED_INCOMING: LiteralString = "PARTY_TO|OWNS|OPERATES|DEVELOPS|OCCUPIES"
 
 
 _STATE: LiteralString = "RETURN coalesce(n.version, 1) AS version, labels(n) AS labels, n.origin AS origin"
@@ -87,10 +86,8 @@ async def write_rows(
     tx: AsyncManagedTransaction, entity_id: str, nodes: dict[str, list[Any]], links: dict[str, list[Any]]
 ) -> None:
     """Replace the entity's owned links (and derived edges) and write its rows, as a load would."""
-    await _consume(tx, "MATCH (:Entity {id: $id})-[r:" + _OWNED_OUTGOING + "]->() DELETE r", id=entity_id)
-    await _consume(tx, "MATCH (:Entity {id: $id})<-[r:" + _OWNED_INCOMING + "]-() DELETE r", id=entity_id)
-    for derived in DERIVED:
-        await _consume(tx, "MATCH ()-[r:" + derived + " {partnership: $id}]->() DELETE r", id=entity_id)
+    for statement in DELETE_OWNED:
+        await _consume(tx, statement, ids=[entity_id])
     for label, rows in nodes.items():
         await _consume(tx, NODE_STATEMENTS["Entity"][_label(label)], rows=rows, load_id="")
     for kind, rows in split_facility_links(links).items():
@@ -128,8 +125,8 @@ async def retract(tx: AsyncManagedTransaction, entity_id: str, label: str, reaso
     """Hide an entity from every live query, keeping the node, its links and its history; a
     partnership's derived edges go (they are rebuilt if it is written again)."""
     kind = _label(label)
-    for derived in DERIVED:
-        await _consume(tx, "MATCH ()-[r:" + derived + " {partnership: $id}]->() DELETE r", id=entity_id)
+    for statement in DELETE_DERIVED:
+        await _consume(tx, statement, ids=[entity_id])
     await _consume(
         tx,
         "MATCH (n:" + kind + " {id: $id}) REMOVE n:" + kind + " SET n:Retracted:" + RETRACTED[kind] + ", "
