@@ -8,18 +8,20 @@ from types import FrameType
 
 from neo4j_local.errors import LauncherError
 from neo4j_local.server import LocalNeo4j
-from service.settings import Settings
+from neo4j_local.settings import LauncherSettings
 
 
-def server_from_settings(settings: Settings) -> LocalNeo4j:
+def server_from_env(settings: LauncherSettings | None = None) -> LocalNeo4j:
+    """The local server the environment describes."""
+    settings = settings or LauncherSettings.from_env()
     return LocalNeo4j(
-        home=settings.local_home.resolve(),
-        bolt_port=settings.neo4j_bolt_port,
-        password=settings.neo4j_password,
-        user=settings.neo4j_user,
-        heap=settings.neo4j_heap,
-        pagecache=settings.neo4j_pagecache,
-        plugins=settings.plugin_names,
+        home=settings.home.resolve(),
+        bolt_port=settings.bolt_port,
+        password=settings.password,
+        user=settings.user,
+        heap=settings.heap,
+        pagecache=settings.pagecache,
+        plugins=settings.plugins,
     )
 
 
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m neo4j_local", description=__doc__)
     parser.add_argument("command", choices=["start", "stop", "status", "console"])
     args = parser.parse_args(argv)
-    server = server_from_settings(Settings())
+    server = server_from_env()
     try:
         if args.command == "start":
             server.start()

@@ -30,11 +30,10 @@ from neo4j_local import LauncherError, LocalNeo4j
 from neo4j_local.jars import resolve_jars
 from neo4j_local.server import find_java
 from seed.loader import LoadReport
-from seed.rows import Row, Rows, add_entry
 from seed.stream import StreamValidator
 from seed.validate import InvalidData
-from service.graph.schema import apply_schema
-from service.graph.seed_writes import LINK_SHAPES, split_facility_links
+from service.graph.constraints import apply_constraints
+from service.graph.rows import LINK_SHAPES, Row, Rows, add_entry
 
 ARRAY_DELIMITER = "\x1f"  # the ASCII unit separator: never inside a quote, unlike ';'
 
@@ -117,9 +116,9 @@ class _CsvWriter:
         for label, node_rows in rows.nodes.items():
             for row in node_rows:
                 self._group(self.nodes, label, list(row)).write(row)
-        for kind, link_rows in split_facility_links(rows.links).items():
+        for kind, link_rows in rows.links.items():
             shape = LINK_SHAPES[kind]
-            columns = [shape.start, shape.end, *shape.props, *(["derived"] if shape.derived else [])]
+            columns = ["from", "to", *shape.props, *(["derived"] if shape.derived else [])]
             group = self._group(self.links, kind, columns)
             for row in link_rows:
                 group.write({**row, "derived": True} if shape.derived else row)
@@ -185,7 +184,7 @@ def bulk_load(
         shutil.rmtree(work, ignore_errors=True)
     schema_started = time.perf_counter()
     with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
-        apply_schema(driver, database)
+        apply_constraints(driver, database)
     report.phases["schema and indexes"] = time.perf_counter() - schema_started
     report.seconds = time.perf_counter() - started
     return report

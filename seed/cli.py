@@ -1,4 +1,5 @@
-"""`python -m seed [check | load | schema | synth | export]`; with no command: apply the schema, then load.
+"""`python -m seed [check | load | constraints | synth | export | audit]`; with no command: apply the
+constraints, then load.
 
 Exit codes: 0 done (or nothing to do), 1 invalid data (nothing written), 2 Neo4j unreachable or
 a write failed (rolled back).
@@ -11,17 +12,14 @@ from pathlib import Path
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
-from neo4j_local import LauncherError
-from neo4j_local.__main__ import server_from_settings
-from seed.bulk import BulkLoadError, bulk_load
-from seed.export import ExportError, write_files
+from seed.export import write_files
 from seed.loader import load_curated, load_staged
 from seed.stream import validate_stream
 from seed.synthetic import generate
 from seed.validate import DataError, Dataset, InvalidData, load_dataset
 from seed.yaml_files import data_files
-from service.graph.schema import apply_schema
-from service.graph.seed_reads import read_all
+from service.graph.constraints import apply_constraints
+from service.graph.entries import EntryError, read_all
 from service.settings import Settings
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -46,7 +44,13 @@ def _validate(data: Path) -> Dataset | None:
 
 
 def _driver(settings: Settings) -> Driver:
-    return GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password))
+    # Notifications off: statements name properties a new graph does not have yet, which Neo4j
+    # would report as a warning on every one of them.
+    return GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        notifications_min_severity="OFF",
+    )
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -58,7 +62,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace, settings: Settings, with_schema: bool) -> int:
+def _load(args: argparse.Namespace, settings: Settings, with_constraints: bool) -> int:
     data = Path(args.data)
     if args.bulk:
         return _bulk(args, settings)
@@ -67,8 +71,8 @@ def _load(args: argparse.Namespace, settings: Settings, with_schema: bool) -> in
         return 1
     with _driver(settings) as driver:
         driver.verify_connectivity()
-        if with_schema and not args.dry_run:
-            apply_schema(driver, settings.neo4j_database)
+        if with_constraints and not args.dry_run:
+            apply_constraints(driver, settings.neo4j_database)
         if dataset is None:
             files = list(data_files(data))
             try:
@@ -88,7 +92,13 @@ def _load(args: argparse.Namespace, settings: Settings, with_schema: bool) -> in
 
 
 def _bulk(args: argparse.Namespace, settings: Settings) -> int:
-    server = server_from_settings(settings)
+    # The offline importer runs only beside the local launcher's server, a development tool
+    # that the service's image does not carry: imported here, when asked for.
+    from neo4j_local import LauncherError
+    from neo4j_local.__main__ import server_from_env
+    from seed.bulk import BulkLoadError, bulk_load
+
+    server = server_from_env()
     if server.uri != settings.neo4j_uri or server.pid() is None:
         print(
             f"--bulk needs the local launcher's server at {server.uri} running (make up, or "
@@ -109,10 +119,10 @@ def _bulk(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _schema(settings: Settings) -> int:
+def _constraints(settings: Settings) -> int:
     with _driver(settings) as driver:
-        apply_schema(driver, settings.neo4j_database)
-    print("schema applied")
+        apply_constraints(driver, settings.neo4j_database)
+    print("constraints and indexes applied")
     return 0
 
 
@@ -125,7 +135,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
             session.begin_transaction() as tx,
         ):
             counts = write_files(out, read_all(tx, args.origin))
-    except ExportError as error:
+    except EntryError as error:
         print(f"cannot export: {error}", file=sys.stderr)
         return 1
     print(f"exported to {out}: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
@@ -145,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     check = sub.add_parser("check", help="validate the data files; write nothing")
-    load = sub.add_parser("load", help="validate, then load (applies the schema first)")
+    load = sub.add_parser("load", help="validate, then load (applies the constraints first)")
     for command in (parser, check, load):
         command.add_argument("--data", default=str(DATA_DIR), help="folder of YAML data files")
     for command in (parser, load):
@@ -165,7 +175,7 @@ def _parser() -> argparse.ArgumentParser:
             help="tag of this dataset; a curated load removes entities of this "
             "origin that the files no longer hold",
         )
-    sub.add_parser("schema", help="apply schema/constraints.cypher only")
+    sub.add_parser("constraints", help="apply the constraints and indexes only")
     export = sub.add_parser("export", help="write the live graph as data files (one per kind)")
     export.add_argument("--out", required=True, help="folder to write (its YAML files are replaced)")
     export.add_argument("--origin", default=None, help="only entities of this origin (seed, api, synthetic)")
@@ -184,11 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         return _synth(args)
     settings = Settings()
     try:
-        if args.command == "schema":
-            return _schema(settings)
+        if args.command == "constraints":
+            return _constraints(settings)
         if args.command == "export":
             return _export(args, settings)
-        return _load(args, settings, with_schema=True)
+        return _load(args, settings, with_constraints=True)
     except (ServiceUnavailable, OSError) as error:
         print(
             f"cannot reach Neo4j at {settings.neo4j_uri}: {error}\n"

@@ -27,12 +27,12 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-from seed.models import Source, Sourced
-from seed.rows import Rows, add_entry, content_hash
 from seed.stream import StreamValidator
 from seed.validate import DataError, Dataset, InvalidData
-from service.graph.seed_writes import (
-    LABELS,
+from service.domain.catalog import ENTITY_LABELS
+from service.domain.entities import Entry
+from service.graph.rows import Rows, add_entry, content_hash
+from service.graph.writes import (
     Target,
     delete_entities,
     delete_owned_links,
@@ -40,7 +40,6 @@ from service.graph.seed_writes import (
     existing_hashes,
     hashes_of,
     publish_staged,
-    split_facility_links,
     write_links,
     write_nodes,
 )
@@ -56,9 +55,6 @@ def _pause_for_tests() -> None:
     if seconds := os.environ.get(PAUSE_ENV):
         print("PAUSED", flush=True)
         time.sleep(float(seconds))
-
-
-Entry = Source | Sourced
 
 
 @dataclass
@@ -110,14 +106,14 @@ def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
 def _write_rows(tx: ManagedTransaction, target: Target, rows: Rows, load_id: str = "") -> tuple[int, int]:
     nodes = sum(
         write_nodes(tx, target, label, batch, load_id)
-        for label in LABELS
+        for label in ENTITY_LABELS
         for batch in _batches(rows.nodes.get(label, []), BATCH_SIZE)
     )
     if target == "Entity":
         _pause_for_tests()
     links = sum(
         write_links(tx, target, kind, batch)
-        for kind, link_rows in split_facility_links(rows.links).items()
+        for kind, link_rows in rows.links.items()
         for batch in _batches(link_rows, BATCH_SIZE)
     )
     return nodes, links

@@ -11,8 +11,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from seed.models import LINE_KEY, Source, Sourced
-from seed.validate import KIND_NOUN, KINDS, DataError, IdIndex, _field_name, entry_problems, references
+from seed.validate import KINDS, DataError, IdIndex, _field_name, kind_noun
+from service.domain.entities import Source, Sourced
+from service.domain.rules import entry_problems, references
+from service.domain.values import LINE_KEY
 from seed.yaml_files import YamlSyntaxError, line_of, read_file
 
 Entry = Source | Sourced
@@ -74,7 +76,7 @@ class StreamValidator:
             self.errors.append(DataError(display, line, entry_id, "id", message))
             return None
         self._seen[entry_id] = (display, line)
-        self.index.add(key, entry_id)
+        self.index.add(KINDS[key].__name__, entry_id)
         for field_name, message in entry_problems(entry):
             self.errors.append(DataError(display, line, entry_id, field_name, message))
         for field_name, ref, kind in references(entry):
@@ -86,7 +88,7 @@ class StreamValidator:
         """All errors, forward references that never resolved included, sorted."""
         for display, line, entry_id, field_name, ref, kind in self._pending:
             if not self.index.resolves(ref, kind):
-                message = f"unknown {KIND_NOUN[kind]} {ref!r}"
+                message = f"unknown {kind_noun(kind)} {ref!r}"
                 self.errors.append(DataError(display, line, entry_id, field_name, message))
         self._pending.clear()
         return sorted(self.errors)

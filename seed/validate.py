@@ -11,37 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from seed.models import (
-    LINE_KEY,
-    Company,
-    Event,
-    Evidence,
-    Facility,
-    Partnership,
-    Person,
-    Source,
-    Sourced,
-)
+from service.domain.entities import SECTIONS, Company, Event, Facility, Partnership, Person, Source, Sourced
+from service.domain.rules import ANY_ENTITY, entry_problems, references
+from service.domain.values import LINE_KEY
 from seed.yaml_files import RawFile, YamlSyntaxError, data_files, line_of, read_file
 
-KINDS: dict[str, type[BaseModel]] = {
-    "sources": Source,
-    "companies": Company,
-    "people": Person,
-    "facilities": Facility,
-    "partnerships": Partnership,
-    "events": Event,
-}
-
-KIND_NOUN = {
-    "sources": "source",
-    "companies": "company",
-    "people": "person",
-    "facilities": "facility",
-    "partnerships": "partnership",
-    "events": "event",
-    "entities": "entity",
-}
+KINDS: dict[str, type[BaseModel]] = dict(SECTIONS)
 
 
 @dataclass(frozen=True, order=True)
@@ -78,6 +53,10 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         return {kind: len(getattr(self, kind)) for kind in KINDS}
+
+
+def kind_noun(type_name: str) -> str:
+    return "entity" if type_name == ANY_ENTITY else type_name.lower()
 
 
 class InvalidData(Exception):
@@ -130,68 +109,26 @@ def _validate_file(raw: RawFile, display: str, dataset: Dataset, errors: list[Da
             getattr(dataset, key).append(item)
 
 
-def references(entry: BaseModel) -> Iterator[tuple[str, str, str]]:
-    """(field, referenced id, kind of entity it must be) for every reference an entry makes."""
-
-    def evidence(prefix: str, items: list[Evidence]) -> Iterator[tuple[str, str, str]]:
-        for index, item in enumerate(items):
-            yield f"{prefix}evidence.{index}.source", item.source, "sources"
-
-    if isinstance(entry, Sourced):
-        yield from evidence("", entry.evidence)
-    match entry:
-        case Company(parent=parent) if parent:
-            yield "parent", parent, "companies"
-        case Person():
-            for i, position in enumerate(entry.positions):
-                yield f"positions.{i}.company", position.company, "companies"
-                yield from evidence(f"positions.{i}.", position.evidence)
-        case Facility():
-            if entry.part_of:
-                yield "part_of", entry.part_of, "facilities"
-            for i, link in enumerate(entry.links):
-                yield f"links.{i}.company", link.company, "companies"
-                yield from evidence(f"links.{i}.", link.evidence)
-        case Partnership():
-            if entry.part_of:
-                yield "part_of", entry.part_of, "partnerships"
-            for i, party in enumerate(entry.parties):
-                yield f"parties.{i}.company", party.company, "companies"
-            for i, facility_id in enumerate(entry.facilities):
-                yield f"facilities.{i}", facility_id, "facilities"
-        case Event():
-            for i, subject in enumerate(entry.subjects):
-                yield f"subjects.{i}", subject, "entities"
-
-
-def entry_problems(entry: BaseModel) -> Iterator[tuple[str, str]]:
-    """(field, message) for rules that span an entry's parts: sources present, no self-parent."""
-    if isinstance(entry, Sourced) and not entry.all_evidence():
-        yield "evidence", "needs at least one source with a quote"
-    if isinstance(entry, Company) and entry.parent == entry.id:
-        yield "parent", "a company cannot be its own parent"
-
-
 class IdIndex:
-    """Ids by kind, to resolve references."""
+    """Ids by entity type, to resolve references."""
 
     def __init__(self) -> None:
-        self.by_kind: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.by_type: dict[str, set[str]] = {model.__name__: set() for model in SECTIONS.values()}
 
-    def add(self, kind: str, entry_id: str) -> None:
-        self.by_kind[kind].add(entry_id)
+    def add(self, type_name: str, entry_id: str) -> None:
+        self.by_type[type_name].add(entry_id)
 
-    def resolves(self, ref: str, kind: str) -> bool:
-        if kind == "entities":
-            return any(ref in ids for k, ids in self.by_kind.items() if k != "sources")
-        return ref in self.by_kind[kind]
+    def resolves(self, ref: str, type_name: str) -> bool:
+        if type_name == ANY_ENTITY:
+            return any(ref in ids for k, ids in self.by_type.items() if k not in ("Source", "Event"))
+        return ref in self.by_type[type_name]
 
 
 def _check_references(dataset: Dataset, errors: list[DataError]) -> None:
     index = IdIndex()
-    for kind in KINDS:
+    for kind, model in SECTIONS.items():
         for item in getattr(dataset, kind):
-            index.add(kind, item.id)
+            index.add(model.__name__, item.id)
     entries: list[Source | Sourced] = [*dataset.sources, *dataset.sourced()]
     for entry in entries:
         path, line = dataset.origin[entry.id]
@@ -201,7 +138,7 @@ def _check_references(dataset: Dataset, errors: list[DataError]) -> None:
             # An entry that failed its own validation is reported once, not at every reference.
             if not index.resolves(ref, kind) and ref not in dataset.rejected:
                 errors.append(
-                    DataError(path, line, entry.id, field_name, f"unknown {KIND_NOUN[kind]} {ref!r}")
+                    DataError(path, line, entry.id, field_name, f"unknown {kind_noun(kind)} {ref!r}")
                 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from seed.models import LINE_KEY
+from service.domain.values import LINE_KEY
 
 # libyaml's parser when PyYAML was built with it (about ten times faster); the constructor,
 # where lines are recorded, is the same Python code either way.

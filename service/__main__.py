@@ -1,6 +1,6 @@
 """`python -m service`: serve the API with uvicorn as production would (no reload).
 
-`python -m service keys create|list|revoke` manages API keys instead (`service.access.cli`).
+`python -m service keys create|list|revoke` manages API keys instead (`service.keys_cli`).
 """
 
 import argparse
@@ -10,7 +10,7 @@ import tempfile
 
 import uvicorn
 
-from service.access import cli as keys_cli
+from service import keys_cli
 from service.settings import Settings
 
 
@@ -33,13 +33,15 @@ def serve(settings: Settings) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
         uvicorn.run(
-            "service.asgi:app",
+            "service.http.asgi:app",
             host=settings.api_host,
             port=settings.api_port,
             workers=settings.api_workers,
             log_level="info",
             access_log=False,  # the service logs one structured line per GraphQL request itself
-            proxy_headers=True,
+            # X-Forwarded-For names the client only behind a proxy the operator trusts.
+            proxy_headers=bool(settings.api_trusted_proxies),
+            forwarded_allow_ips=settings.api_trusted_proxies or None,
         )
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -1,4 +1,31 @@
-"""The one error type whose message clients may see, with the code they can act on."""
+"""The error codes clients can act on (`extensions.code`), and the one error type whose message
+clients may see.
+
+Every failure a client can cause has a code here and a clear message; anything else is
+INTERNAL, masked, and logged. The README's error table lists the same codes (a test keeps them
+in line).
+"""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    BAD_REQUEST = "BAD_REQUEST"  # the HTTP request is not a GraphQL request (HTTP 400)
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"  # the document is not GraphQL
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"  # the document does not fit the schema
+    BAD_USER_INPUT = "BAD_USER_INPUT"  # a variable or argument value is invalid
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"  # over a limit
+    BATCH_TOO_LARGE = "BATCH_TOO_LARGE"  # more mutations than API_MAX_MUTATIONS
+    QUERY_TIMEOUT = "QUERY_TIMEOUT"  # a statement ran past its timeout
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # Neo4j is unreachable
+    UNAUTHENTICATED = "UNAUTHENTICATED"  # no key where one is needed, or a bad one (HTTP 401)
+    FORBIDDEN = "FORBIDDEN"  # the key's role does not allow this (HTTP 403)
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"  # a mutation sent by GET (HTTP 405)
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"  # no media type the client accepts (HTTP 406)
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"  # a POST body that is not JSON (HTTP 415)
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"  # body over API_MAX_BODY_BYTES (HTTP 413)
+    RATE_LIMITED = "RATE_LIMITED"  # over the caller's rate (HTTP 429)
+    INTERNAL = "INTERNAL"  # anything else, masked
 
 
 class ApiError(Exception):
@@ -10,4 +37,4 @@ class ApiError(Exception):
 
 
 def bad_input(message: str) -> ApiError:
-    return ApiError(message, "BAD_USER_INPUT")
+    return ApiError(message, ErrorCode.BAD_USER_INPUT)

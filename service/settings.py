@@ -1,19 +1,16 @@
-"""Every setting of the service, the seed loader and the local launcher, read from the environment.
+"""Every setting of the service and the seed loader, read from the environment.
 
-A `.env` file in the working directory is read too. README.md lists each variable with its default.
+A `.env` file in the working directory is read too. README.md lists each variable with its
+default. (The local launcher reads its own: `neo4j_local.settings`.)
 """
 
-import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PASSWORD = "supplygraph-dev"  # noqa: S105 - development default; production refuses it
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STATE_DIR = REPO_ROOT / ".neo4j"  # git-ignored: local servers' data, logs and pid files
 
 
 class Environment(StrEnum):
@@ -33,16 +30,6 @@ class Settings(BaseSettings):
     neo4j_password: str = DEFAULT_PASSWORD
     neo4j_database: str = "neo4j"
     neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
-    neo4j_local_home: Path | None = Field(
-        default=None,
-        description="Home of the local launcher's server; empty means .neo4j/bolt-$NEO4J_BOLT_PORT.",
-    )
-    neo4j_plugins: str = Field(
-        default="",
-        description='Plugins for the local launcher (and the compose image): "apoc", or \'["apoc"]\'.',
-    )
-    neo4j_heap: str = Field(default="2g", pattern=r"^\d+[mgMG]$")
-    neo4j_pagecache: str = Field(default="1g", pattern=r"^\d+[mgMG]$")
     neo4j_query_timeout: float = Field(
         default=15.0, gt=0, description="Seconds a read may run before Neo4j stops it."
     )
@@ -63,6 +50,12 @@ class Settings(BaseSettings):
     api_max_cost: int = Field(
         default=50_000, ge=1, description="Items a query could return (product of page sizes)."
     )
+    api_max_fields: int = Field(
+        default=1000, ge=1, description="Fields a document may select, fragments expanded (checked before validation)."
+    )
+    api_max_filter_terms: int = Field(
+        default=100, ge=1, description="Conditions one field's `where` may hold, related-item filters included."
+    )
     api_max_mutations: int = Field(default=10, ge=1, description="Root mutation fields one request may have.")
     api_max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body to /graphql, in bytes (413 above)."
@@ -82,16 +75,13 @@ class Settings(BaseSettings):
     api_cors_origins: str = Field(
         default="", description="Comma-separated origins browsers may call the API from (empty: no CORS)."
     )
+    api_trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated proxy addresses whose X-Forwarded-For names the client (empty: none).",
+    )
     api_introspection: bool = Field(
         default=True, description="Answer introspection queries (__schema, __type); false refuses them."
     )
-
-    @property
-    def plugin_names(self) -> tuple[str, ...]:
-        """NEO4J_PLUGINS as names: the image's JSON list form or a comma-separated list."""
-        text = self.neo4j_plugins.strip()
-        names = json.loads(text) if text.startswith("[") else text.split(",")
-        return tuple(str(name).strip() for name in names if str(name).strip())
 
     @property
     def cors_origins(self) -> tuple[str, ...]:
@@ -99,16 +89,8 @@ class Settings(BaseSettings):
         origins = (origin.strip().rstrip("/") for origin in self.api_cors_origins.split(","))
         return tuple(origin for origin in origins if origin)
 
-    @property
-    def local_home(self) -> Path:
-        """The local launcher's home (always set after validation)."""
-        assert self.neo4j_local_home is not None
-        return self.neo4j_local_home
-
     @model_validator(mode="after")
     def _derive_and_check(self) -> Self:
-        if self.neo4j_local_home is None:
-            object.__setattr__(self, "neo4j_local_home", STATE_DIR / f"bolt-{self.neo4j_bolt_port}")
         if not self.neo4j_uri:
             object.__setattr__(self, "neo4j_uri", f"bolt://127.0.0.1:{self.neo4j_bolt_port}")
         if self.app_env is Environment.PRODUCTION and self.neo4j_password == DEFAULT_PASSWORD:

@@ -19,8 +19,9 @@ import urllib.request
 from pathlib import Path
 
 from neo4j_local import LauncherError, LocalNeo4j
-from neo4j_local.__main__ import server_from_settings
-from service.settings import STATE_DIR, Settings
+from neo4j_local.__main__ import server_from_env
+from neo4j_local.settings import STATE_DIR
+from service.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,7 @@ def _compose(*args: str) -> int:
 
 
 def _seed() -> None:
+    _say("loading the curated data (python -m seed: constraints, then only what changed)")
     if subprocess.call([sys.executable, "-m", "seed"], cwd=REPO_ROOT) != 0:
         raise LauncherError("loading the seed data failed (see above)")
 
@@ -69,7 +71,8 @@ def _wait_ready(settings: Settings, timeout: float, process: subprocess.Popen[by
 
 
 def _start_local(settings: Settings) -> tuple[LocalNeo4j, bool]:
-    server = server_from_settings(settings)
+    server = server_from_env()
+    _say(f"starting Neo4j on {server.uri} (the first start fetches its jars through Maven)")
     started = server.start()
     _seed()
     return server, started
@@ -79,7 +82,7 @@ def run(settings: Settings) -> int:
     if docker_available():
         return _compose("up", "--build")
     server, started = _start_local(settings)
-    _say(f"serving http://{settings.api_host}:{settings.api_port}/graphql (Ctrl-C stops)")
+    _say(f"starting the API: http://{settings.api_host}:{settings.api_port}/graphql (Ctrl-C stops)")
     api = subprocess.Popen([sys.executable, "-m", "service"], cwd=REPO_ROOT)
     signal.signal(signal.SIGTERM, lambda *_: api.send_signal(signal.SIGINT))
     try:
@@ -98,6 +101,7 @@ def up(settings: Settings) -> int:
         _say(f"the API on port {settings.api_port} is already running")
         return 0
     _start_local(settings)
+    _say("starting the API in the background")
     STATE_DIR.mkdir(exist_ok=True)
     log = (STATE_DIR / f"api-{settings.api_port}.log").open("ab")
     api = subprocess.Popen(
@@ -136,7 +140,7 @@ def down(settings: Settings) -> int:
             os.kill(pid, signal.SIGKILL)
         _say(f"stopped the API (pid {pid})")
     pid_file.unlink(missing_ok=True)
-    server_from_settings(settings).stop()
+    server_from_env().stop()
     return 0
 
 

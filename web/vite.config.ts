@@ -1,12 +1,13 @@
-// Builds the two pages into dist/: graphiql.html (served at /graphql) and explore.html (at
-// /explore), with hashed assets in dist/assets, which service/web.py serves at /static/assets/.
+// Builds the two pages into service/http/dist/ (package data of the service): graphiql.html
+// (served at /graphql) and explore.html (at /explore), with hashed assets in dist/assets, which
+// service/http/pages.py serves at /static/assets/.
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
 export default defineConfig({
   base: "/static/",
   build: {
-    outDir: "dist",
+    outDir: resolve(import.meta.dirname, "../service/http/dist"),
     emptyOutDir: true,
     assetsDir: "assets",
     assetsInlineLimit: 0,

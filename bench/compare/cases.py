@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from service.graph.query.compiler import lucene_query
+from service.compiler.roots import lucene_query
 
 PAGE_SIZE = 20
 

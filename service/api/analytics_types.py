@@ -1,100 +1,227 @@
-"""GraphQL types of the analytics fields: supply chains, paths, money loops, exposure, figures."""
+"""GraphQL types of the answers that are not entities: supply-chain tiers, paths, money loops,
+rankings, per-company figures, search hits and the graph's counts.
 
-from __future__ import annotations
+Their fields are computed by the analytics statements (`service.compiler.analytics`), which
+build these shapes by field name.
+"""
 
-from enum import Enum
+from enum import StrEnum
 
-import strawberry
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLEnumValue,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLString,
+    GraphQLUnionType,
+)
 
-from service.api.entities import Company, Partnership
-from service.api.types import Evidence, LinkKind, Node, StatusEnum, f
+from service.api.types import Registry, list_of, non_null
+from service.compiler.analytics.common import OPTION_DEFINITIONS, Direction, FlowKind, RankingKind
+from service.compiler.roots import SEARCH_TYPES, STATS_FIELDS
+from service.domain.vocab import LinkKind, MoneyQualifier, Status
 
 
-@strawberry.enum(description="Which way along supply links.")
-class Direction(Enum):
-    UPSTREAM = strawberry.enum_value("UPSTREAM", description="Suppliers, their suppliers, ...")
-    DOWNSTREAM = strawberry.enum_value("DOWNSTREAM", description="Customers, their customers, ...")
+def option_enum(registry: Registry, enum: type[StrEnum]) -> GraphQLEnumType:
+    """An analytics option: names as values, each with its definition."""
+    if enum.__name__ not in registry.types:
+        definitions = OPTION_DEFINITIONS.get(enum, {})
+        values = {m.name: GraphQLEnumValue(m, description=definitions.get(m)) for m in enum}
+        registry.add(GraphQLEnumType(enum.__name__, values, description=(enum.__doc__ or "").strip()))
+    found = registry.types[enum.__name__]
+    assert isinstance(found, GraphQLEnumType)
+    return found
 
 
-@strawberry.enum(description="What a circular flow follows.")
-class FlowKind(Enum):
-    MONEY = strawberry.enum_value("MONEY", description="MONEY_FLOW edges (payer to payee).")
-    SUPPLY = strawberry.enum_value("SUPPLY", description="SUPPLIES edges (supplier to customer).")
+def _object(registry: Registry, name: str, description: str, fields: object) -> GraphQLObjectType:
+    if name not in registry.types:
+        registry.add(GraphQLObjectType(name, fields, description=description))  # type: ignore[arg-type]
+    found = registry.types[name]
+    assert isinstance(found, GraphQLObjectType)
+    return found
 
 
-@strawberry.enum(description="What companies are ranked by.")
-class RankingKind(Enum):
-    MOST_DEPENDED_ON_SUPPLIERS = strawberry.enum_value(
-        "MOST_DEPENDED_ON_SUPPLIERS", description="Distinct companies each one supplies."
+def _f(kind: object, description: str) -> GraphQLField:
+    return GraphQLField(kind, description=description)  # type: ignore[arg-type]
+
+
+def analytics_types(registry: Registry) -> dict[str, GraphQLNamedType]:
+    """The answer types of the analytics fields, by name; adds `Company.stats`."""
+    company, partnership = registry.output("Company"), registry.output("Partnership")
+    node = registry.node_interface()
+    for enum in (Direction, FlowKind, RankingKind):
+        option_enum(registry, enum)
+    link_kind = registry.enum(LinkKind)
+    status = registry.enum(Status)
+    evidence = registry.output("Evidence")
+    tier_entry = _object(
+        registry,
+        "TierEntry",
+        "A company at some distance (tier) along supply links.",
+        lambda: {
+            "company": _f(non_null(company), "The company."),
+            "tier": _f(non_null(GraphQLInt), "Shortest distance in steps (1 = direct)."),
+            "paths": _f(
+                non_null(GraphQLList(list_of(partnership))),
+                "Up to three paths, each the partnerships from the starting point outward, shortest first.",
+            ),
+        },
     )
-    LARGEST_MONEY_HUBS = strawberry.enum_value(
-        "LARGEST_MONEY_HUBS", description="USD value of the distinct deals moving money in or out."
+    _object(
+        registry,
+        "Tiers",
+        "Companies by tier; `truncated` when the 500-company cap cut it short.",
+        {
+            "entries": _f(list_of(tier_entry), "Companies, nearest tier first, then by name."),
+            "truncated": _f(non_null(GraphQLBoolean), "True when more companies exist than were returned."),
+        },
+    )
+    step = _object(
+        registry,
+        "PathStep",
+        "One step of a path, with what explains it.",
+        lambda: {
+            "from": _f(non_null(node), "Where the step starts."),
+            "to": _f(non_null(node), "Where the step ends."),
+            "relationship": _f(non_null(GraphQLString), "The relationship type, e.g. SUPPLIES or OWNS."),
+            "kind": _f(non_null(link_kind), "The kind of link."),
+            "forward": _f(non_null(GraphQLBoolean), "True when the relationship points from `from` to `to`."),
+            "partnership": _f(partnership, "The partnership the link comes from, if any."),
+            "evidence": _f(evidence, "A source for the step, with its quote."),
+        },
+    )
+    path = _object(
+        registry,
+        "ConnectionPath",
+        "One shortest path.",
+        {
+            "length": _f(non_null(GraphQLInt), "Number of steps."),
+            "steps": _f(list_of(step), "The steps, from the first entity to the second."),
+        },
+    )
+    _object(
+        registry,
+        "Connections",
+        "The shortest paths between two entities (empty when none within maxLength).",
+        {
+            "paths": _f(list_of(path), "Shortest paths, at most 20."),
+            "truncated": _f(non_null(GraphQLBoolean), "True when more shortest paths exist than were returned."),
+        },
+    )
+    flow_step = _object(
+        registry,
+        "FlowStep",
+        "One step of a circular flow.",
+        lambda: {
+            "from": _f(non_null(company), "Who pays (or supplies)."),
+            "to": _f(non_null(company), "Who receives."),
+            "partnership": _f(non_null(partnership), "The partnership behind the step."),
+            "valueUsd": _f(GraphQLFloat, "The step's value in USD, where the facts attribute one to this pair."),
+            "status": _f(non_null(status), "The partnership's status."),
+        },
+    )
+    loop = _object(
+        registry,
+        "CircularFlow",
+        "A loop of money (or supply) that comes back to where it started.",
+        {
+            "length": _f(non_null(GraphQLInt), "Number of steps."),
+            "valueUsd": _f(non_null(GraphQLFloat), "Sum of the known step values in USD (unknown values count as 0)."),
+            "minStepUsd": _f(GraphQLFloat, "The smallest known step value: what can go all the way round."),
+            "knownSteps": _f(non_null(GraphQLInt), "Steps whose value is known."),
+            "steps": _f(list_of(flow_step), "The steps in order."),
+        },
+    )
+    _object(registry, "CircularFlows", "Circular flows, largest value first.", {"loops": _f(list_of(loop), "The loops found.")})
+    _object(
+        registry,
+        "RankingEntry",
+        "A company's place in a ranking.",
+        lambda: {
+            "rank": _f(non_null(GraphQLInt), "1 is the top."),
+            "company": _f(non_null(company), "The company."),
+            "score": _f(non_null(GraphQLFloat), "The figure it is ranked by."),
+        },
+    )
+    _company_stats(registry)
+    _search(registry)
+    _object(
+        registry,
+        "Stats",
+        "How many entities of each kind the graph holds.",
+        {name: _f(non_null(GraphQLInt), text) for name, text in STATS_FIELDS.items()},
+    )
+    return registry.types
+
+
+def _company_stats(registry: Registry) -> None:
+    link_count = _object(
+        registry,
+        "LinkCount",
+        "How many links of one kind a company has.",
+        {
+            "kind": _f(non_null(registry.enum(LinkKind)), "The kind of link."),
+            "count": _f(non_null(GraphQLInt), "How many."),
+        },
+    )
+    money = _object(
+        registry,
+        "MoneyByStatus",
+        "Value of a company's deals with one status and qualifier.",
+        {
+            "status": _f(non_null(registry.enum(Status)), "Partnership status (signed apart from unfinalized, and so on)."),
+            "qualifier": _f(registry.enum(MoneyQualifier), "Exactness: 'up to' amounts apart from exact ones."),
+            "valueUsd": _f(GraphQLFloat, "Sum of the deals' USD values, where known."),
+            "partnerships": _f(non_null(GraphQLInt), "Number of deals."),
+        },
+    )
+    stats = _object(
+        registry,
+        "CompanyStats",
+        "Figures about one company.",
+        {
+            "degree": _f(list_of(link_count), "Links by kind."),
+            "suppliers": _f(non_null(GraphQLInt), "Distinct companies that supply it."),
+            "customers": _f(non_null(GraphQLInt), "Distinct companies it supplies."),
+            "moneyIn": _f(list_of(money), "Deals that pay it, by status and exactness."),
+            "moneyOut": _f(list_of(money), "Deals it pays into, by status and exactness."),
+        },
+    )
+    registry.extra_fields.setdefault("Company", {})["stats"] = _f(
+        non_null(stats), "Figures: links by kind, suppliers and customers, money in and out by status."
     )
 
 
-@strawberry.type(description="A company at some distance (tier) along supply links.")
-class TierEntry:
-    company: Company = f("The company.")
-    tier: int = f("Shortest distance in steps (1 = direct).")
-    paths: list[list[Partnership]] = f(
-        "Up to three paths, each the partnerships from the starting point outward, shortest first."
+def _search(registry: Registry) -> None:
+    result = registry.add(
+        GraphQLUnionType(
+            "SearchResult",
+            lambda: [registry.output(name) for name in SEARCH_TYPES],
+            description="Anything search can find.",
+        )
+    )
+    edge = _object(
+        registry,
+        "SearchEdge",
+        "A search hit with its relevance.",
+        {
+            "score": _f(non_null(GraphQLFloat), "Full-text relevance; higher is better."),
+            "node": _f(non_null(result), "The entity found."),
+        },
+    )
+    _object(
+        registry,
+        "SearchConnection",
+        "Search hits, best first.",
+        lambda: {
+            "pageInfo": _f(non_null(registry.page_info()), "Whether more hits exist beyond `first`."),
+            "edges": _f(list_of(edge), "Hits with their scores."),
+            "nodes": _f(list_of(result), "Hits without scores."),
+        },
     )
 
-
-@strawberry.type(description="Companies by tier; `truncated` when the 500-company cap cut it short.")
-class Tiers:
-    entries: list[TierEntry] = f("Companies, nearest tier first, then by name.")
-    truncated: bool = f("True when more companies exist than were returned.")
-
-
-@strawberry.type(description="One step of a path, with what explains it.")
-class PathStep:
-    from_: Node = strawberry.field(name="from", description="Where the step starts.")
-    to: Node = f("Where the step ends.")
-    relationship: str = f("The relationship type, e.g. SUPPLIES or OWNS.")
-    kind: LinkKind = f("The kind of link.")
-    forward: bool = f("True when the relationship points from `from` to `to`.")
-    partnership: Partnership | None = f("The partnership the link comes from, if any.")
-    evidence: Evidence | None = f("A source for the step, with its quote.")
-
-
-@strawberry.type(description="One shortest path.")
-class ConnectionPath:
-    length: int = f("Number of steps.")
-    steps: list[PathStep] = f("The steps, from the first entity to the second.")
-
-
-@strawberry.type(description="The shortest paths between two entities (empty when none within maxLength).")
-class Connections:
-    paths: list[ConnectionPath] = f("Shortest paths, at most 20.")
-    truncated: bool = f("True when more shortest paths exist than were returned.")
-
-
-@strawberry.type(description="One step of a circular flow.")
-class FlowStep:
-    from_: Company = strawberry.field(name="from", description="Who pays (or supplies).")
-    to: Company = f("Who receives.")
-    partnership: Partnership = f("The partnership behind the step.")
-    value_usd: float | None = f("The step's value in USD, where known.")
-    status: StatusEnum = f("The partnership's status.")
-
-
-@strawberry.type(description="A loop of money (or supply) that comes back to where it started.")
-class CircularFlow:
-    length: int = f("Number of steps.")
-    value_usd: float = f("Sum of the known step values in USD (unknown values count as 0).")
-    min_step_usd: float | None = f("The smallest known step value: what can go all the way round.")
-    known_steps: int = f("Steps whose value is known.")
-    steps: list[FlowStep] = f("The steps in order.")
-
-
-@strawberry.type(description="Circular flows, largest value first.")
-class CircularFlows:
-    loops: list[CircularFlow] = f("The loops found.")
-
-
-@strawberry.type(description="A company's place in a ranking.")
-class RankingEntry:
-    rank: int = f("1 is the top.")
-    company: Company = f("The company.")
-    score: float = f("The figure it is ranked by.")

@@ -1,20 +1,26 @@
-"""Protection against abusive queries, checked before any Cypher runs.
+"""Protection against costly requests, checked before any Cypher runs.
 
-Depth, aliases and tokens are counted on the document; the cost is GitHub's node limit: the
-number of items the query could return, the product of page sizes down every branch (plain
-object lists count ten items each). Over any limit the request gets QUERY_TOO_COMPLEX with the
-figures; under it, `extensions.cost` tells the client what the query cost.
+In the order the engine checks them:
+
+- tokens: graphql-core's parser stops past `API_MAX_TOKENS`;
+- fields: the fields a document selects, fragments expanded, are counted before validation
+  (validation's overlap check grows with the square of repeated fields), at most `API_MAX_FIELDS`;
+- depth and aliases, counted on the document;
+- cost, GitHub's node limit: the number of items the query could return, the product of page
+  sizes down every branch (plain object lists count ten items each), read off the coerced
+  arguments, so variables and literals count alike.
+
+Over any limit the request gets QUERY_TOO_COMPLEX with the figures; under them,
+`extensions.cost` tells the client what the query cost.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -22,13 +28,11 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    VariableNode,
 )
 from graphql.language import Lexer, Source, TokenKind
-from graphql.utilities import value_from_ast_untyped
-from strawberry.extensions import SchemaExtension
 
-from service.graph.query.paging import DEFAULT_PAGE, MAX_PAGE
+from service.compiler.paging import DEFAULT_PAGE, MAX_PAGE
+from service.compiler.selection import Selection
 
 PLAIN_LIST_FACTOR = 10
 # Analytics fields: the most items each can return, counted like a page; the lists inside their
@@ -61,143 +65,89 @@ class Cost:
     tokens: int = 0
 
 
-def count_tokens(query: str, stop_after: int) -> int:
+def count_tokens(query: str) -> int:
     lexer, count = Lexer(Source(query)), 0
-    while lexer.advance().kind != TokenKind.EOF and count <= stop_after:
+    while lexer.advance().kind != TokenKind.EOF:
         count += 1
     return count
 
 
-class _Walker:
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, Any], variables: dict[str, Any]) -> None:
-        self.schema, self.fragments, self.variables = schema, fragments, variables
-        self.cost = Cost()
-
-    def fields(
-        self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()
-    ) -> Iterator[FieldNode]:
+def count_fields(document: DocumentNode, operation: OperationDefinitionNode, stop_after: int) -> int:
+    """Fields the operation selects with every fragment expanded, counting no further than
+    `stop_after` (a fragment spread twice counts twice, as validation will compare it twice)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    count = 0
+    stack: list[tuple[SelectionSetNode | None, frozenset[str]]] = [(operation.selection_set, frozenset())]
+    while stack and count <= stop_after:
+        selection_set, seen = stack.pop()
         for node in selection_set.selections if selection_set else ():
             if isinstance(node, FieldNode):
-                yield node
+                count += 1
+                stack.append((node.selection_set, seen))
             elif isinstance(node, InlineFragmentNode):
-                yield from self.fields(node.selection_set, seen)
+                stack.append((node.selection_set, seen))
             elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
-                fragment = self.fragments.get(node.name.value)
+                fragment = fragments.get(node.name.value)
                 if fragment is not None:
-                    yield from self.fields(fragment.selection_set, seen | {node.name.value})
+                    stack.append((fragment.selection_set, seen | {node.name.value}))
+    return count
 
-    def _page(self, node: FieldNode) -> int:
-        argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
-        if argument is None:
-            return DEFAULT_PAGE
-        value = (
-            self.variables.get(argument.value.name.value)
-            if isinstance(argument.value, VariableNode)
-            else value_from_ast_untyped(argument.value, self.variables)
-        )
-        return min(value, MAX_PAGE) if isinstance(value, int) and value >= 0 else DEFAULT_PAGE
 
-    def walk(self, selection_set: SelectionSetNode | None, parent: Any, multiplier: int, depth: int) -> None:
-        self.cost.depth = max(self.cost.depth, depth)
-        for node in self.fields(selection_set):
-            if node.alias is not None:
-                self.cost.aliases += 1
-            named = self._field_type(parent, node.name.value)
-            if named is None or node.selection_set is None:
-                continue
-            graphql_type, is_list = named
+def shape_of(document: DocumentNode, operation: OperationDefinitionNode) -> tuple[int, int]:
+    """(depth, aliases) of the operation, through its fragments."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    depth = aliases = 0
+    stack: list[tuple[SelectionSetNode | None, int, frozenset[str]]] = [(operation.selection_set, 1, frozenset())]
+    while stack:
+        selection_set, level, seen = stack.pop()
+        for node in selection_set.selections if selection_set else ():
+            if isinstance(node, FieldNode):
+                depth = max(depth, level)
+                aliases += node.alias is not None
+                if node.selection_set is not None:
+                    stack.append((node.selection_set, level + 1, seen))
+            elif isinstance(node, InlineFragmentNode):
+                stack.append((node.selection_set, level, seen))
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                fragment = fragments.get(node.name.value)
+                if fragment is not None:
+                    stack.append((fragment.selection_set, level, seen | {node.name.value}))
+    return depth, aliases
+
+
+def _named(kind: object) -> tuple[object, bool]:
+    is_list = False
+    while isinstance(kind, GraphQLNonNull | GraphQLList):
+        is_list = is_list or isinstance(kind, GraphQLList)
+        kind = kind.of_type
+    return kind, is_list
+
+
+def nodes_cost(schema: GraphQLSchema, selections: list[Selection], parent: object, multiplier: int = 1) -> int:
+    """Items the selections could return under `parent` (see the module docstring)."""
+    total = 0
+    parent_name = getattr(parent, "name", "")
+    for selection in selections:
+        fields = getattr(parent, "fields", None) or {}
+        if selection.on is not None and not isinstance(parent, GraphQLObjectType):
+            fields = getattr(schema.get_type(selection.on), "fields", fields)
+        field = fields.get(selection.name)
+        if field is None or not selection.children:
+            continue
+        kind, is_list = _named(field.type)
+        factor = 1
+        if parent_name in ("Query", "Mutation") and selection.name in ANALYTICS_ITEMS:
+            factor = ANALYTICS_ITEMS[selection.name]
+            total += multiplier * factor
+        elif parent_name in ANALYTICS_TYPES:
             factor = 1
-            parent_name = getattr(parent, "name", "")
-            if node.name.value in ANALYTICS_ITEMS and parent_name == "Query":
-                factor = ANALYTICS_ITEMS[node.name.value]
-                self.cost.nodes += multiplier * factor
-            elif parent_name in ANALYTICS_TYPES:
-                factor = 1
-            elif graphql_type.name.endswith("Connection"):
-                factor = self._page(node)
-                self.cost.nodes += multiplier * factor
-            elif is_list and not parent_name.endswith("Connection"):
-                # A connection's edges and nodes are its page, already counted above.
-                factor = PLAIN_LIST_FACTOR
-            self.walk(node.selection_set, graphql_type, multiplier * factor, depth + 1)
+        elif getattr(kind, "name", "").endswith("Connection"):
+            first = selection.args.get("first")
+            factor = min(first, MAX_PAGE) if isinstance(first, int) and first >= 0 else DEFAULT_PAGE
+            total += multiplier * factor
+        elif is_list and not parent_name.endswith("Connection"):
+            # A connection's edges and nodes are its page, already counted above.
+            factor = PLAIN_LIST_FACTOR
+        total += nodes_cost(schema, selection.children, kind, multiplier * factor)
+    return total
 
-    def _field_type(self, parent: Any, name: str) -> tuple[Any, bool] | None:
-        fields = getattr(parent, "fields", None)
-        if not fields or name not in fields:
-            return None  # unions, interfaces' fragments and __typename: counted via their fields
-        graphql_type, is_list = fields[name].type, False
-        while isinstance(graphql_type, GraphQLNonNull | GraphQLList):
-            is_list = is_list or isinstance(graphql_type, GraphQLList)
-            graphql_type = graphql_type.of_type
-        return graphql_type, is_list
-
-
-def measure(
-    schema: GraphQLSchema,
-    document: Any,
-    operation_name: str | None,
-    variables: dict[str, Any],
-    query: str,
-    max_tokens: int,
-    tokens: int | None = None,
-) -> Cost:
-    """The operation's cost; `tokens`, when the caller has counted them already (they depend on
-    the text alone), saves lexing the query again."""
-    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    operation = next(
-        (o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)), None
-    )
-    walker = _Walker(schema, fragments, variables or {})
-    if operation is not None:
-        root = schema.get_root_type(operation.operation)
-        if isinstance(root, GraphQLObjectType):
-            walker.walk(operation.selection_set, root, 1, 1)
-    walker.cost.tokens = count_tokens(query, max_tokens) if tokens is None else tokens
-    return walker.cost
-
-
-class QueryLimits(SchemaExtension):
-    """Rejects over-limit operations before execution; reports cost and statement count."""
-
-    def __init__(self, *, max_depth: int, max_aliases: int, max_tokens: int, max_cost: int) -> None:
-        self.limits = {"depth": max_depth, "aliases": max_aliases, "tokens": max_tokens, "nodes": max_cost}
-        self.cost: Cost | None = None
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.graphql_document is not None and context.query is not None:
-            self.cost = measure(
-                context.schema._schema,
-                context.graphql_document,
-                context.operation_name,
-                context.variables or {},
-                context.query,
-                self.limits["tokens"],
-            )
-            over = [name for name, limit in self.limits.items() if getattr(self.cost, name) > limit]
-            if over:
-                figures = ", ".join(f"{n} {getattr(self.cost, n)} > {self.limits[n]}" for n in over)
-                context.result = GraphQLExecutionResult(
-                    data=None,
-                    errors=[
-                        GraphQLError(
-                            f"Query too complex: {figures}. Ask for smaller pages or fewer levels.",
-                            extensions={
-                                "code": "QUERY_TOO_COMPLEX",
-                                "cost": vars(self.cost),
-                                "limits": self.limits,
-                            },
-                        )
-                    ],
-                )
-        yield
-
-    def get_results(self) -> dict[str, Any]:
-        results: dict[str, Any] = {}
-        if self.cost is not None:
-            results["cost"] = {**vars(self.cost), "limit": self.limits["nodes"]}
-        statements = getattr(self.execution_context.context, "statements", None)
-        if statements is not None:
-            results["statements"] = statements
-        return results

@@ -1,195 +1,67 @@
 """Mutations: sourced writes in the seed file's own terms, with expected failures in the schema.
 
-Inputs mirror the entries of the seed data files (`seed/data/*.yaml`, GraphQL's camelCase for
-their snake_case keys) and go through the same models and rules (`service.edits`). An upsert of
-an existing id changes only the fields it sends (a field sent as null is cleared; a list sent
-replaces the list). Results are unions: `Written` on success; `ValidationError`, `NotFound`
-and `Conflict` for failures a client should handle; anything unexpected is a masked error.
+Inputs are the entries of the seed data files (`service.api.inputs`, coerced by graphql-core
+into snake_case keys) and go through the same models and rules as a load (`service.graph.edits`).
+An upsert of an existing id changes only the fields it sends (a field sent as null is cleared;
+a list sent replaces the list). Results are unions: `Written` on success; `ValidationError`,
+`NotFound` and `Conflict` for failures a client should handle.
+
+Each mutation names the role it needs; the engine refuses the whole request before anything
+runs when the caller's key does not have it.
 """
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
-import strawberry
-from strawberry.types import Info
-from strawberry.types.unset import UNSET
-
-from service import edits
-from service.access.roles import Principal, Role, require
-from service.api.context import Context
-from service.api.selection import root_selection
-from service.api.types import (
-    CompanyKindEnum,
-    FacilityKindEnum,
-    FacilityRoleEnum,
-    FacilityStatusEnum,
-    LocationPrecisionEnum,
-    MoneyQualifierEnum,
-    Node,
-    PartnershipKindEnum,
-    PartyRoleEnum,
-    PositionRoleEnum,
-    SourceTierEnum,
-    StatusEnum,
-    f,
+from graphql import (
+    GraphQLArgument,
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLEnumValue,
+    GraphQLField,
+    GraphQLID,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLString,
+    GraphQLUnionType,
 )
-from service.edits import Edit, Entry, Outcome
-from service.graph.query.compiler import TYPE_KEY, Compiler
-from service.graph.reads import read_result
 
-# -- inputs -------------------------------------------------------------------------------------
+from service.api.inputs import entry_input
+from service.api.types import Registry, list_of, non_null
+from service.compiler.statement import TYPE_KEY
+from service.domain.roles import Principal, Role
+from service.domain.vocab import FacilityStatus, Status
+from service.graph import edits
+from service.graph.edits import Edit, Entry, Outcome
 
-
-def opt(description: str) -> Any:
-    """An optional input field that is UNSET (not null) when the client leaves it out."""
-    return strawberry.field(description=description, default=UNSET)
-
-
+EXPECTED = "Fail with Conflict unless the entity is at this version (0: must not exist yet)."
+REASON = "Why: kept in the history."
 DATE_TEXT = "A date as the data files write it: 2025, 2025-H2, 2025-Q3, 2025-11 or 2025-11-20."
 
 
-@strawberry.input(description="One source's support: the page (a Source id) and a verbatim quote.")
-class EvidenceInput:
-    source: strawberry.ID = f("Id of an existing Source.")
-    quote: str = f("The words on the page that support the fact, verbatim.")
-    row: str | None = opt("Row id in the research file, if any.")
-    attribute: str | None = opt("What the quote supports, e.g. `Value`.")
-    value: str | None = opt("The value it supports, as written.")
-    preferred: bool | None = opt("Where sources disagree: true on the claim preferred.")
-    note: str | None = opt("Remarks.")
-    post_2025: bool | None = strawberry.field(
-        name="post2025", description="True for facts after 2025.", default=UNSET
-    )
+@dataclass(frozen=True)
+class Write:
+    """What one mutation field runs once the caller's role is checked."""
+
+    principal: Principal
+    args: dict[str, Any]
 
 
-@strawberry.input(description="A web page or release that facts are taken from.")
-class SourceInput:
-    id: strawberry.ID = f("Slug id, e.g. `reuters-2025-11-20-openai-foxconn`.")
-    url: str | None = opt("Address (http or https).")
-    title: str | None = opt("Headline.")
-    publisher: str | None = opt("Site that hosts the page (required when creating).")
-    published: str | None = opt(f"Publication date. {DATE_TEXT}")
-    date_basis: str | None = opt("How the date was read: meta, dl, url or cited.")
-    tier: SourceTierEnum | None = opt("Reliability (required when creating).")
-    note: str | None = opt("Remarks.")
+Run = Callable[[edits.Store, Write], Awaitable[Outcome]]
 
 
-@strawberry.input(description="A company, fund, joint venture or public body.")
-class CompanyInput:
-    id: strawberry.ID = f("Slug id, e.g. `openai`.")
-    name: str | None = opt("Common name (required when creating).")
-    kind: CompanyKindEnum | None = opt("What sort of organisation (default COMPANY).")
-    legal_name: str | None = opt("Registered name.")
-    aliases: list[str] | None = opt("Other names.")
-    country: str | None = opt("ISO 3166-1 alpha-2 code.")
-    ticker: str | None = opt("Stock ticker.")
-    parent: strawberry.ID | None = opt("Id of the parent company.")
-    description: str | None = opt("A short neutral description.")
-    unknown: list[str] | None = opt("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = opt("Where the facts come from (at least one in all).")
+@dataclass(frozen=True)
+class Mutation:
+    field: GraphQLField
+    role: Role
+    run: Run
 
 
-@strawberry.input(description="A person's title at a company.")
-class PositionInput:
-    company: strawberry.ID = f("Id of the company.")
-    title: str = f("Title as the source gives it.")
-    role: PositionRoleEnum = f("The kind of position.")
-    since: str | None = opt(f"Start. {DATE_TEXT}")
-    until: str | None = opt(f"End. {DATE_TEXT}")
-    evidence: list[EvidenceInput] = f("Where this comes from (at least one).")
-
-
-@strawberry.input(description="A person.")
-class PersonInput:
-    id: strawberry.ID = f("Slug id, e.g. `sam-altman`.")
-    name: str | None = opt("Name (required when creating).")
-    aliases: list[str] | None = opt("Other names.")
-    positions: list[PositionInput] | None = opt("Every title (replaces the list; see upsertPosition).")
-    unknown: list[str] | None = opt("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = opt("Where the facts come from.")
-
-
-@strawberry.input(description="Where a facility is.")
-class LocationInput:
-    city: str | None = opt("City.")
-    region: str | None = opt("State or region.")
-    country: str | None = opt("ISO 3166-1 alpha-2 code.")
-    latitude: float | None = opt("WGS-84 latitude.")
-    longitude: float | None = opt("WGS-84 longitude.")
-    precision: LocationPrecisionEnum = f("How precisely the location is known.")
-
-
-@strawberry.input(description="A non-money quantity: power, units, floor space, jobs.")
-class CapacityInput:
-    amount: float = f("The number.")
-    unit: str = f("gw, mw, gpus, racks, racks_per_week, servers, units, acres, sq_ft, jobs, ...")
-    qualifier: MoneyQualifierEnum | None = opt("How exact (default EXACT).")
-
-
-@strawberry.input(description="An amount of money.")
-class MoneyInput:
-    amount: float | None = opt("Amount in `currency` (none when undisclosed).")
-    currency: str | None = opt("ISO 4217 code (default USD).")
-    usd: float | None = opt("Value in US dollars, where known.")
-    qualifier: MoneyQualifierEnum = f("How exact.")
-
-
-@strawberry.input(description="Who owns, operates, develops or occupies a facility.")
-class FacilityLinkInput:
-    company: strawberry.ID = f("Id of the company.")
-    kind: FacilityRoleEnum = f("How it is tied to the facility.")
-    since: str | None = opt(f"Start. {DATE_TEXT}")
-    until: str | None = opt(f"End. {DATE_TEXT}")
-    evidence: list[EvidenceInput] = f("Where this comes from (at least one).")
-
-
-@strawberry.input(description="A data centre, factory, fab or power plant.")
-class FacilityInput:
-    id: strawberry.ID = f("Slug id, e.g. `foxconn-lordstown`.")
-    name: str | None = opt("Name (required when creating).")
-    kind: FacilityKindEnum | None = opt("What it is (required when creating).")
-    status: FacilityStatusEnum | None = opt("Where it stands; see changeFacilityStatus for a dated change.")
-    status_as_of: str | None = opt(f"When the status was last reported. {DATE_TEXT}")
-    aliases: list[str] | None = opt("Other names.")
-    location: LocationInput | None = opt("Where it is (required when creating).")
-    capacity: list[CapacityInput] | None = opt("Quantities.")
-    links: list[FacilityLinkInput] | None = opt("Companies tied to it (replaces the list).")
-    part_of: strawberry.ID | None = opt("Id of the facility this is part of.")
-    description: str | None = opt("A short description.")
-    unknown: list[str] | None = opt("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = opt("Where the facts come from.")
-
-
-@strawberry.input(description="A party to a partnership and its role.")
-class PartyInput:
-    company: strawberry.ID = f("Id of the company.")
-    role: PartyRoleEnum = f("Its role.")
-    value: MoneyInput | None = opt("Its own share, if stated.")
-
-
-@strawberry.input(description="A deal: parties with roles, money, capacity, facilities, status.")
-class PartnershipInput:
-    id: strawberry.ID = f("Slug id, e.g. `nvidia-openai-10gw`.")
-    name: str | None = opt("Name (required when creating).")
-    kind: PartnershipKindEnum | None = opt("What it is about (required when creating).")
-    status: StatusEnum | None = opt("Where it stands; see changePartnershipStatus for a dated change.")
-    announced: str | None = opt(f"When it was announced. {DATE_TEXT}")
-    summary: str | None = opt("A short summary.")
-    parties: list[PartyInput] | None = opt("At least two different companies (replaces the list).")
-    value: MoneyInput | None = opt("Its total value.")
-    capacity: list[CapacityInput] | None = opt("Quantities.")
-    facilities: list[strawberry.ID] | None = opt("Ids of the facilities it concerns.")
-    products: list[str] | None = opt("Products it covers.")
-    part_of: strawberry.ID | None = opt("Id of the partnership this is a part of.")
-    unknown: list[str] | None = opt("Fields the sources do not give.")
-    evidence: list[EvidenceInput] | None = opt("Where the facts come from.")
-
-
-@strawberry.enum(
-    description="Which link of an entity to retract: EVIDENCE citing `target` (a Source id), a person's "
-    "POSITION at `target`, a facility's FACILITY_LINK to `target`, a partnership's PARTY `target` or "
-    "its FACILITY `target`."
-)
 class LinkKindInput(Enum):
     EVIDENCE = "evidence"
     POSITION = "positions"
@@ -198,79 +70,24 @@ class LinkKindInput(Enum):
     FACILITY = "facilities"
 
 
-@strawberry.input(description="A link of an entity: its kind, the entity at the other end, and details.")
-class LinkInput:
-    kind: LinkKindInput = f("Which kind of link.")
-    target: strawberry.ID = f("The id at the other end.")
-    title: str | None = opt("For POSITION: only the position with this title.")
-    quote: str | None = opt("For EVIDENCE: only the item with this quote.")
+# -- inputs as entries ----------------------------------------------------------------------------
 
 
-# -- results ------------------------------------------------------------------------------------
-
-
-@strawberry.type(description="The write was made (or there was nothing to change).")
-class Written:
-    id: strawberry.ID = f("The entity's id.")
-    version: int = f("Its version now (unchanged when nothing changed).")
-    created: bool = f("True when this created the entity.")
-    changed: list[str] = f("Top-level fields of the entry that changed (empty: nothing changed).")
-    node: Node | None = f("The entity as it is now (use fragments for its fields).")
-
-
-@strawberry.type(description="One problem with the input: where (the entry's field path) and what.")
-class FieldError:
-    path: list[str] = f('Path in the entry, e.g. ["parties", "0", "company"].')
-    message: str = f("What is wrong.")
-
-
-@strawberry.type(description="The input breaks the data rules; nothing was written.")
-class ValidationError:
-    message: str = f("A summary.")
-    errors: list[FieldError] = f("Every problem found.")
-
-
-@strawberry.type(description="The entity to change does not exist; nothing was written.")
-class NotFound:
-    id: strawberry.ID = f("The id asked for.")
-    message: str = f("What was not found.")
-
-
-@strawberry.type(
-    description="Someone else wrote first, or the id is taken or retracted; nothing was written."
-)
-class Conflict:
-    id: strawberry.ID = f("The entity's id.")
-    message: str = f("What conflicts.")
-    current_version: int | None = f("Its version now, to retry against.")
-
-
-WriteResult = Annotated[
-    Written | ValidationError | NotFound | Conflict,
-    strawberry.union("WriteResult", description="What a write did, or why it did not."),
-]
-
-EXPECTED = "Fail with Conflict unless the entity is at this version (0: must not exist yet)."
-REASON = "Why: kept in the history."
-
-# -- resolution ---------------------------------------------------------------------------------
-
-
-def _plain(value: Any, top: bool = False) -> Any:
-    """An input as the data files would write it: snake_case keys, enum values, nothing unsent.
+def plain(value: Any, top: bool = False) -> Any:
+    """A coerced input as the data files would write it: vocabulary values, nothing unsent.
 
     Only an upsert's own fields keep an explicit null (it clears the field); inside nested
     inputs, null means "not given", as a missing key does in a data file."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "__strawberry_definition__"):
-        return {k: _plain(v) for k, v in vars(value).items() if v is not UNSET and (top or v is not None)}
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if top or v is not None}
     return value
 
 
-def _overlay(sent: dict[str, Any]) -> Any:
+def overlay(sent: dict[str, Any]) -> Callable[[Entry | None], Entry]:
     """The change an upsert makes: sent fields over the current entry (None clears a field)."""
 
     def change(current: Entry | None) -> Entry:
@@ -285,69 +102,7 @@ def _overlay(sent: dict[str, Any]) -> Any:
     return change
 
 
-async def _result(info: Info[Context, None], outcome: Outcome) -> Any:
-    match outcome:
-        case edits.Written(id=entity_id, version=version, created=created, changed=changed):
-            result: dict[str, Any] = {
-                TYPE_KEY: "Written",
-                "id": entity_id,
-                "version": version,
-                "created": created,
-                "changed": changed,
-            }
-            await _project_node(info, entity_id, result)
-            return result
-        case edits.Invalid(errors=errors):
-            return {
-                TYPE_KEY: "ValidationError",
-                "message": f"{len(errors)} problem(s); nothing was written",
-                "errors": [{"path": path.split("."), "message": message} for path, message in errors],
-            }
-        case edits.Missing(id=entity_id, message=message):
-            return {TYPE_KEY: "NotFound", "id": entity_id, "message": message}
-        case edits.Clash(id=entity_id, message=message, current_version=version):
-            return {TYPE_KEY: "Conflict", "id": entity_id, "message": message, "currentVersion": version}
-    raise AssertionError(outcome)
-
-
-async def _project_node(info: Info[Context, None], entity_id: str, result: dict[str, Any]) -> None:
-    """Answer `node { ... }` under Written with the compiled read of the entity (after the write)."""
-    ctx = info.context
-    for child in root_selection(info).for_type("Written"):
-        if child.name == "node":
-            statement = Compiler().node(entity_id, child, retracted=True)
-            ctx.statements += 1
-            settings = ctx.settings
-            result[child.key] = await read_result(
-                ctx.driver, settings.neo4j_database, statement, settings.neo4j_query_timeout, causal=True
-            )
-
-
-def _principal(info: Info[Context, None], role: Role, action: str) -> Principal:
-    return require(info.context.principal, role, action)
-
-
-async def _edit(info: Info[Context, None], edit: Edit) -> Any:
-    ctx = info.context
-    ctx.statements += 1
-    return await _result(info, await edits.apply(ctx.driver, ctx.settings.neo4j_database, edit))
-
-
-def _upsert(
-    label: str,
-    input_value: Any,
-    info: Info[Context, None],
-    name: str,
-    expected: int | None,
-    reason: str | None,
-) -> Edit:
-    principal = _principal(info, Role.EDITOR, name)
-    sent = _plain(input_value, top=True)
-    entity_id = str(sent.pop("id"))
-    return Edit(entity_id, label, _overlay(sent), "upsert", principal, reason, expected)
-
-
-def _append_evidence(items: list[dict[str, Any]]) -> Any:
+def _append_evidence(items: list[dict[str, Any]]) -> Callable[[Entry | None], Entry]:
     def change(current: Entry | None) -> Entry:
         data = dict(current or {})
         data["evidence"] = [*data.get("evidence", []), *items]
@@ -356,7 +111,7 @@ def _append_evidence(items: list[dict[str, Any]]) -> Any:
     return change
 
 
-def _set_position(position: dict[str, Any]) -> Any:
+def _set_position(position: dict[str, Any]) -> Callable[[Entry | None], Entry]:
     def change(current: Entry | None) -> Entry:
         data = dict(current or {})
         kept = [
@@ -370,7 +125,7 @@ def _set_position(position: dict[str, Any]) -> Any:
     return change
 
 
-def _status(status: str, on: str, facility: bool) -> Any:
+def _status(status: str, on: str, facility: bool) -> Callable[[Entry | None], Entry]:
     def change(current: Entry | None) -> Entry:
         data = dict(current or {})
         data["status"] = status
@@ -381,11 +136,10 @@ def _status(status: str, on: str, facility: bool) -> Any:
     return change
 
 
-def _without(link: LinkInput) -> Any:
+def _without(link: dict[str, Any]) -> Callable[[Entry | None], Entry]:
     """Drop the entry's matching link items; nothing matching is a LookupError (NotFound)."""
-    kind, target = link.kind, str(link.target)
-    quote = link.quote if isinstance(link.quote, str) else None
-    title = link.title if isinstance(link.title, str) else None
+    kind: LinkKindInput = link["kind"]
+    target, quote, title = str(link["target"]), link.get("quote"), link.get("title")
 
     def matches(item: Any) -> bool:
         match kind:
@@ -413,197 +167,280 @@ def _event_id(entity_id: str, status: str, on: str) -> str:
     return f"{entity_id}-{status}-{on}".lower().replace("_", "-")[:120]
 
 
-Expected = Annotated[int | None, strawberry.argument(description=EXPECTED)]
-Reason = Annotated[str | None, strawberry.argument(description=REASON)]
-TargetId = Annotated[strawberry.ID, strawberry.argument(description="Id of the entity to change.")]
-Evidence = Annotated[
-    list[EvidenceInput], strawberry.argument(description="Sources with verbatim quotes (at least one).")
-]
+# -- what each mutation does ---------------------------------------------------------------------
 
 
-@strawberry.type(description="Writes: each needs an API key (editor; retractions need admin).")
-class Mutation:
-    @strawberry.mutation(description="Create a source page, or change the fields sent.")
-    async def upsert_source(
-        self,
-        info: Info[Context, None],
-        input: Annotated[SourceInput, strawberry.argument(description="The source page.")],
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        return await _edit(info, _upsert("Source", input, info, "upsertSource", expected_version, reason))
+def _upsert(label: str, action: str = "upsert") -> Run:
+    async def run(store: edits.Store, write: Write) -> Outcome:
+        sent = plain(write.args["input"], top=True)
+        entity_id = str(sent.pop("id"))
+        edit = Edit(entity_id, label, overlay(sent), action, write.principal, write.args.get("reason"))
+        edit.expected_version = write.args.get("expectedVersion")
+        return await store.apply(edit)
 
-    @strawberry.mutation(description="Create a company, or change the fields sent.")
-    async def upsert_company(
-        self,
-        info: Info[Context, None],
-        input: Annotated[CompanyInput, strawberry.argument(description="The company, by id.")],
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        return await _edit(info, _upsert("Company", input, info, "upsertCompany", expected_version, reason))
+    return run
 
-    @strawberry.mutation(description="Create a person, or change the fields sent.")
-    async def upsert_person(
-        self,
-        info: Info[Context, None],
-        input: Annotated[PersonInput, strawberry.argument(description="The person, by id.")],
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        return await _edit(info, _upsert("Person", input, info, "upsertPerson", expected_version, reason))
 
-    @strawberry.mutation(description="Create a facility, or change the fields sent.")
-    async def upsert_facility(
-        self,
-        info: Info[Context, None],
-        input: Annotated[FacilityInput, strawberry.argument(description="The facility, by id.")],
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        return await _edit(info, _upsert("Facility", input, info, "upsertFacility", expected_version, reason))
+async def _upsert_position(store: edits.Store, write: Write) -> Outcome:
+    args = write.args
+    change = _set_position(plain(args["position"]))
+    edit = Edit(str(args["person"]), None, change, "position", write.principal, args.get("reason"))
+    edit.expected_version, edit.must_be = args.get("expectedVersion"), "Person"
+    return await store.apply(edit)
 
-    @strawberry.mutation(
-        description="Create a partnership, or change the fields sent; its SUPPLIES, INVESTS_IN and "
-        "MONEY_FLOW edges are rebuilt in the same transaction."
-    )
-    async def upsert_partnership(
-        self,
-        info: Info[Context, None],
-        input: Annotated[PartnershipInput, strawberry.argument(description="The partnership, by id.")],
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        edit = _upsert("Partnership", input, info, "upsertPartnership", expected_version, reason)
-        return await _edit(info, edit)
 
-    @strawberry.mutation(
-        description="Add a person's position, or replace the one with the same company and title."
-    )
-    async def upsert_position(
-        self,
-        info: Info[Context, None],
-        person: Annotated[strawberry.ID, strawberry.argument(description="Id of the person.")],
-        position: Annotated[PositionInput, strawberry.argument(description="The position.")],
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        principal = _principal(info, Role.EDITOR, "upsertPosition")
-        change = _set_position(_plain(position))
-        edit = Edit(
-            str(person), None, change, "position", principal, reason, expected_version, must_be="Person"
+async def _attach_evidence(store: edits.Store, write: Write) -> Outcome:
+    args = write.args
+    edit = Edit(str(args["id"]), None, _append_evidence(plain(args["evidence"])), "evidence", write.principal)
+    edit.reason, edit.expected_version = args.get("reason"), args.get("expectedVersion")
+    return await store.apply(edit)
+
+
+def _status_change(label: str) -> Run:
+    async def run(store: edits.Store, write: Write) -> Outcome:
+        args = write.args
+        entity_id, status, on, reason = str(args["id"]), plain(args["status"]), args["on"], args.get("reason")
+        event = {
+            "on": on,
+            "kind": "status_change",
+            "description": f"Status changed to {status}" + (f": {reason}" if reason else ""),
+            "subjects": [entity_id],
+            "evidence": plain(args["evidence"]),
+        }
+        edit = Edit(entity_id, None, _status(status, on, label == "Facility"), "status", write.principal, reason)
+        edit.expected_version, edit.must_be = args.get("expectedVersion"), label
+        edit.extra.append(
+            Edit(_event_id(entity_id, status, on), "Event", overlay(event), "upsert", write.principal, reason)
         )
-        return await _edit(info, edit)
+        return await store.apply(edit)
 
-    @strawberry.mutation(description="Add evidence (a source and a quote) to an entity.")
-    async def attach_evidence(
-        self,
-        info: Info[Context, None],
-        id: TargetId,
-        evidence: Evidence,
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        principal = _principal(info, Role.EDITOR, "attachEvidence")
-        change = _append_evidence(_plain(evidence))
-        return await _edit(info, Edit(str(id), None, change, "evidence", principal, reason, expected_version))
+    return run
 
-    @strawberry.mutation(
-        description="Record a partnership's new status as a dated, sourced event (kind status_change), "
-        "and make it the current status."
+
+async def _retract(store: edits.Store, write: Write) -> Outcome:
+    args = write.args
+    return await store.retract(str(args["id"]), write.principal, args["reason"], args.get("expectedVersion"))
+
+
+async def _retract_link(store: edits.Store, write: Write) -> Outcome:
+    args = write.args
+    edit = Edit(str(args["id"]), None, _without(args["link"]), "retract_link", write.principal, args["reason"])
+    edit.expected_version = args.get("expectedVersion")
+    try:
+        return await store.apply(edit)
+    except LookupError as error:
+        return edits.Missing(str(args["id"]), str(error))
+
+
+# -- the schema's side ---------------------------------------------------------------------------
+
+
+def write_result(registry: Registry) -> GraphQLUnionType:
+    if "WriteResult" in registry.types:
+        found = registry.types["WriteResult"]
+        assert isinstance(found, GraphQLUnionType)
+        return found
+    node = registry.node_interface()
+    written = GraphQLObjectType(
+        "Written",
+        {
+            "id": GraphQLField(non_null(GraphQLID), description="The entity's id."),
+            "version": GraphQLField(non_null(GraphQLInt), description="Its version now (unchanged when nothing changed)."),
+            "created": GraphQLField(non_null(GraphQLBoolean), description="True when this created the entity."),
+            "changed": GraphQLField(
+                list_of(GraphQLString),
+                description="Fields of the entry that changed, as this API names them (empty: nothing changed).",
+            ),
+            "node": GraphQLField(
+                node,
+                description="The entity as it is now (use fragments for its fields); null, with an error at "
+                "this path, if it could not be read back after the write committed.",
+            ),
+        },
+        description="The write was committed (or there was nothing to change).",
     )
-    async def change_partnership_status(
-        self,
-        info: Info[Context, None],
-        id: TargetId,
-        status: Annotated[StatusEnum, strawberry.argument(description="The new status.")],
-        on: Annotated[str, strawberry.argument(description=DATE_TEXT)],
-        evidence: Evidence,
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        value = _plain(status)
-        return await _status_change(
-            info, "Partnership", str(id), value, on, evidence, expected_version, reason
+    field_error = GraphQLObjectType(
+        "FieldError",
+        {
+            "path": GraphQLField(list_of(GraphQLString), description='Path in the entry, e.g. ["parties", "0", "company"].'),
+            "message": GraphQLField(non_null(GraphQLString), description="What is wrong."),
+        },
+        description="One problem with the input: where (the entry's field path) and what.",
+    )
+    validation = GraphQLObjectType(
+        "ValidationError",
+        {
+            "message": GraphQLField(non_null(GraphQLString), description="A summary."),
+            "errors": GraphQLField(list_of(field_error), description="Every problem found."),
+        },
+        description="The input breaks the data rules; nothing was written.",
+    )
+    not_found = GraphQLObjectType(
+        "NotFound",
+        {
+            "id": GraphQLField(non_null(GraphQLID), description="The id asked for."),
+            "message": GraphQLField(non_null(GraphQLString), description="What was not found."),
+        },
+        description="The entity to change does not exist; nothing was written.",
+    )
+    conflict = GraphQLObjectType(
+        "Conflict",
+        {
+            "id": GraphQLField(non_null(GraphQLID), description="The entity's id."),
+            "message": GraphQLField(non_null(GraphQLString), description="What conflicts."),
+            "currentVersion": GraphQLField(GraphQLInt, description="Its version now, to retry against."),
+        },
+        description="Someone else wrote first, or the id is taken or retracted; nothing was written.",
+    )
+    for kind in (written, field_error, validation, not_found, conflict):
+        registry.add(kind)
+    return registry.add(  # type: ignore[no-any-return]
+        GraphQLUnionType(
+            "WriteResult",
+            [written, validation, not_found, conflict],
+            description="What a write did, or why it did not.",
         )
-
-    @strawberry.mutation(
-        description="Record a facility's new status as a dated, sourced event (kind status_change), "
-        "and make it the current status as of that date."
     )
-    async def change_facility_status(
-        self,
-        info: Info[Context, None],
-        id: TargetId,
-        status: Annotated[FacilityStatusEnum, strawberry.argument(description="The new status.")],
-        on: Annotated[str, strawberry.argument(description=DATE_TEXT)],
-        evidence: Evidence,
-        expected_version: Expected = None,
-        reason: Reason = None,
-    ) -> WriteResult:
-        value = _plain(status)
-        return await _status_change(info, "Facility", str(id), value, on, evidence, expected_version, reason)
 
-    @strawberry.mutation(
-        description="Hide an entity from every default query, keeping it and its history "
-        "(`includeRetracted` shows it). Needs admin."
+
+def _link_input(registry: Registry) -> GraphQLInputObjectType:
+    kinds = registry.add(
+        GraphQLEnumType(
+            "LinkKindInput",
+            {
+                "EVIDENCE": GraphQLEnumValue(LinkKindInput.EVIDENCE, description="Evidence citing `target` (a Source id)."),
+                "POSITION": GraphQLEnumValue(LinkKindInput.POSITION, description="A person's position at `target`."),
+                "FACILITY_LINK": GraphQLEnumValue(
+                    LinkKindInput.FACILITY_LINK, description="A facility's tie to the company `target`."
+                ),
+                "PARTY": GraphQLEnumValue(LinkKindInput.PARTY, description="A partnership's party `target`."),
+                "FACILITY": GraphQLEnumValue(LinkKindInput.FACILITY, description="A partnership's facility `target`."),
+            },
+            description="Which link of an entity to retract.",
+        )
     )
-    async def retract(
-        self,
-        info: Info[Context, None],
-        id: TargetId,
-        reason: Annotated[str, strawberry.argument(description=REASON)],
-        expected_version: Expected = None,
-    ) -> WriteResult:
-        principal = _principal(info, Role.ADMIN, "retract")
-        ctx = info.context
-        ctx.statements += 1
-        database = ctx.settings.neo4j_database
-        outcome = await edits.retract(ctx.driver, database, str(id), principal, reason, expected_version)
-        return await _result(info, outcome)
-
-    @strawberry.mutation(
-        description="Remove one link of an entity (evidence, position, facility tie, party, facility); "
-        "the entry before stays in the history. Needs admin."
+    return registry.add(  # type: ignore[no-any-return]
+        GraphQLInputObjectType(
+            "LinkInput",
+            {
+                "kind": GraphQLInputField(non_null(kinds), description="Which kind of link."),
+                "target": GraphQLInputField(non_null(GraphQLID), description="The id at the other end."),
+                "title": GraphQLInputField(GraphQLString, description="For POSITION: only the position with this title."),
+                "quote": GraphQLInputField(GraphQLString, description="For EVIDENCE: only the item with this quote."),
+            },
+            description="A link of an entity: its kind, the entity at the other end, and details.",
+        )
     )
-    async def retract_link(
-        self,
-        info: Info[Context, None],
-        id: TargetId,
-        link: Annotated[LinkInput, strawberry.argument(description="Which link.")],
-        reason: Annotated[str, strawberry.argument(description=REASON)],
-        expected_version: Expected = None,
-    ) -> WriteResult:
-        principal = _principal(info, Role.ADMIN, "retractLink")
-        edit = Edit(str(id), None, _without(link), "retract_link", principal, reason, expected_version)
-        try:
-            return await _edit(info, edit)
-        except LookupError as error:
-            return await _result(info, edits.Missing(str(id), str(error)))
 
 
-async def _status_change(
-    info: Info[Context, None],
-    label: str,
-    entity_id: str,
-    status: str,
-    on: str,
-    evidence: list[EvidenceInput],
-    expected: int | None,
-    reason: str | None,
-) -> Any:
-    name = "changeFacilityStatus" if label == "Facility" else "changePartnershipStatus"
-    principal = _principal(info, Role.EDITOR, name)
-    items = _plain(evidence)
-    event = {
-        "on": on,
-        "kind": "status_change",
-        "description": f"Status changed to {status}" + (f": {reason}" if reason else ""),
-        "subjects": [entity_id],
-        "evidence": items,
+def mutations(registry: Registry) -> dict[str, Mutation]:
+    """Every mutation root field, by name."""
+    result = non_null(write_result(registry))
+    common = {
+        "expectedVersion": GraphQLArgument(GraphQLInt, description=EXPECTED),
+        "reason": GraphQLArgument(GraphQLString, description=REASON),
     }
-    event_edit = Edit(_event_id(entity_id, status, on), "Event", _overlay(event), "upsert", principal, reason)
-    change = _status(status, on, label == "Facility")
-    edit = Edit(entity_id, None, change, "status", principal, reason, expected, must_be=label)
-    edit.extra.append(event_edit)
-    return await _edit(info, edit)
+    target = GraphQLArgument(non_null(GraphQLID), description="Id of the entity to change.")
+    evidence = GraphQLArgument(
+        non_null(GraphQLList(non_null(entry_input(registry, "EvidenceInput")))),
+        description="Sources with verbatim quotes (at least one).",
+    )
+    table: dict[str, Mutation] = {}
+    for label, what in (
+        ("Source", "a source page"),
+        ("Company", "a company"),
+        ("Person", "a person"),
+        ("Facility", "a facility"),
+        ("Partnership", "a partnership"),
+    ):
+        description = f"Create {what}, or change the fields sent."
+        if label == "Partnership":
+            description += " Its SUPPLIES, INVESTS_IN and MONEY_FLOW links are rebuilt in the same transaction."
+        args = {"input": GraphQLArgument(non_null(entry_input(registry, f"{label}Input")), description="The entry, by id.")}
+        table[f"upsert{label}"] = Mutation(
+            GraphQLField(result, args={**args, **common}, description=description), Role.EDITOR, _upsert(label)
+        )
+    table["upsertPosition"] = Mutation(
+        GraphQLField(
+            result,
+            args={
+                "person": GraphQLArgument(non_null(GraphQLID), description="Id of the person."),
+                "position": GraphQLArgument(non_null(entry_input(registry, "PositionInput")), description="The position."),
+                **common,
+            },
+            description="Add a person's position, or replace the one with the same company and title.",
+        ),
+        Role.EDITOR,
+        _upsert_position,
+    )
+    table["attachEvidence"] = Mutation(
+        GraphQLField(
+            result,
+            args={"id": target, "evidence": evidence, **common},
+            description="Add evidence (a source and a quote) to an entity.",
+        ),
+        Role.EDITOR,
+        _attach_evidence,
+    )
+    for label, enum in (("Partnership", Status), ("Facility", FacilityStatus)):
+        table[f"change{label}Status"] = Mutation(
+            GraphQLField(
+                result,
+                args={
+                    "id": target,
+                    "status": GraphQLArgument(non_null(registry.enum(enum)), description="The new status."),
+                    "on": GraphQLArgument(non_null(GraphQLString), description=DATE_TEXT),
+                    "evidence": evidence,
+                    **common,
+                },
+                description=f"Record a {label.lower()}'s new status as a dated, sourced event (kind "
+                "status_change), and make it the current status.",
+            ),
+            Role.EDITOR,
+            _status_change(label),
+        )
+    reason = GraphQLArgument(non_null(GraphQLString), description=REASON)
+    table["retract"] = Mutation(
+        GraphQLField(
+            result,
+            args={"id": target, "reason": reason, "expectedVersion": common["expectedVersion"]},
+            description="Hide an entity from every default query, keeping it and its history "
+            "(`includeRetracted` shows it). Needs admin.",
+        ),
+        Role.ADMIN,
+        _retract,
+    )
+    table["retractLink"] = Mutation(
+        GraphQLField(
+            result,
+            args={
+                "id": target,
+                "link": GraphQLArgument(non_null(_link_input(registry)), description="Which link."),
+                "reason": reason,
+                "expectedVersion": common["expectedVersion"],
+            },
+            description="Remove one link of an entity (evidence, position, facility tie, party, facility); "
+            "the entry before stays in the history. Needs admin.",
+        ),
+        Role.ADMIN,
+        _retract_link,
+    )
+    return table
+
+
+def outcome_map(outcome: Outcome) -> dict[str, Any]:
+    """The union member's map for an outcome (`Written.node` is added by the engine)."""
+    match outcome:
+        case edits.Written(id=entity_id, version=version, created=created, changed=changed):
+            return {TYPE_KEY: "Written", "id": entity_id, "version": version, "created": created, "changed": changed}
+        case edits.Invalid(errors=errors):
+            return {
+                TYPE_KEY: "ValidationError",
+                "message": f"{len(errors)} problem(s); nothing was written",
+                "errors": [{"path": path.split("."), "message": message} for path, message in errors],
+            }
+        case edits.Missing(id=entity_id, message=message):
+            return {TYPE_KEY: "NotFound", "id": entity_id, "message": message}
+        case edits.Clash(id=entity_id, message=message, current_version=version):
+            return {TYPE_KEY: "Conflict", "id": entity_id, "message": message, "currentVersion": version}
+    raise AssertionError(outcome)

@@ -1,58 +1,205 @@
-"""What each compiled root field becomes: one Cypher statement built from its selection.
+"""The query root fields: their arguments and descriptions, and what each compiles to.
 
-Both ways of executing an operation use this table: the strawberry resolvers and the compiled
-fast path (`service.api.fast_path`), so a root field cannot mean two different things.
-`args` are the field's arguments coerced by GraphQL (defaults filled, GraphQL names).
+One table serves both the schema (the `GraphQLField`s) and the engine (the `compile` of each
+field), so a root field cannot mean two things. Lookups and lists exist for every entity of the
+catalog; the rest are search, the analytics and the counts.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from service.errors import bad_input
-from service.graph.query import analytics
-from service.graph.query.compiler import Compiler, Statement
-from service.graph.query.paging import MAX_PAGE
-from service.graph.query.selection import Selection
+from graphql import (
+    GraphQLArgument,
+    GraphQLBoolean,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLString,
+)
 
-Build = Callable[[Compiler, Selection, dict[str, Any]], Statement]
+from service.api.analytics_types import option_enum
+from service.api.types import AFTER, FIRST, ORDER, WHERE, Registry, list_of, non_null
+from service.compiler import roots as compiled
+from service.compiler.analytics import loops, paths, rankings, tiers
+from service.compiler.analytics.common import MAX_DEPTH, Direction, FlowKind, RankingKind
+from service.compiler.paging import MAX_PAGE
+from service.compiler.projection import Compiler
+from service.compiler.selection import Selection
+from service.compiler.statement import Statement
+from service.domain.catalog import ENTITY_LABELS
+from service.domain.declare import plural
+from service.domain.vocab import LinkKind, Status
 
+Compile = Callable[[Compiler, Selection, dict[str, Any]], Statement]
 
-def _one(type_name: str) -> Build:
-    return lambda c, s, a: c.one(type_name, a.get("id"), s, bool(a.get("includeRetracted")))
-
-
-def _many(type_name: str) -> Build:
-    return lambda c, s, a: c.many(type_name, s, bool(a.get("includeRetracted")))
-
-
-def _search(c: Compiler, s: Selection, a: dict[str, Any]) -> Statement:
-    first = a.get("first", 20)
-    if not isinstance(first, int) or first < 0:
-        raise bad_input("first must be a non-negative integer")
-    return c.search(a.get("text"), min(first, MAX_PAGE), s)
-
-
-ROOTS: dict[str, Build] = {
-    "node": lambda c, s, a: c.node(a.get("id"), s, bool(a.get("includeRetracted"))),
-    "company": _one("Company"),
-    "person": _one("Person"),
-    "facility": _one("Facility"),
-    "partnership": _one("Partnership"),
-    "source": _one("Source"),
-    "event": _one("Event"),
-    "companies": _many("Company"),
-    "people": _many("Person"),
-    "facilities": _many("Facility"),
-    "partnerships": _many("Partnership"),
-    "sources": _many("Source"),
-    "search": _search,
-    "supplyChain": lambda c, s, a: analytics.supply_chain(c, s),
-    "connections": lambda c, s, a: analytics.connections(c, s),
-    "circularFlows": lambda c, s, a: analytics.circular_flows(c, s),
-    "exposure": lambda c, s, a: analytics.exposure(c, s),
-    "rankings": lambda c, s, a: analytics.rankings(c, s),
-}
+ID_ARG = "The entity's id; an unknown id gives null, not an error."
+RETRACTED = "Also find retracted entities (their `retraction` says why)."
 
 
-def compile_root(name: str, selection: Selection, args: dict[str, Any]) -> Statement:
-    return ROOTS[name](Compiler(), selection, args)
+@dataclass(frozen=True)
+class Root:
+    field: GraphQLField
+    compile: Compile
+
+
+def _arg(kind: Any, description: str, default: Any = None) -> GraphQLArgument:
+    if default is None:
+        return GraphQLArgument(kind, description=description)
+    return GraphQLArgument(kind, default_value=default, description=description)
+
+
+def _lookup(type_name: str) -> Compile:
+    return lambda c, s, a: compiled.lookup(c, type_name, s, a)
+
+
+def _listing(type_name: str) -> Compile:
+    return lambda c, s, a: compiled.listing(c, type_name, s, a)
+
+
+def query_roots(registry: Registry) -> dict[str, Root]:
+    """Every query root field, by name."""
+    roots: dict[str, Root] = {}
+    lookup_args = {
+        "id": _arg(non_null(GraphQLID), ID_ARG),
+        "includeRetracted": _arg(GraphQLBoolean, RETRACTED, False),
+    }
+    roots["node"] = Root(
+        GraphQLField(
+            registry.node_interface(),
+            args=lookup_args,
+            description="Any entity by id: use fragments (`... on Company`) for its fields.",
+        ),
+        compiled.node,
+    )
+    for label in ENTITY_LABELS:
+        noun = label.lower()
+        roots[noun] = Root(
+            GraphQLField(registry.output(label), args=lookup_args, description=f"One {noun} by id."),
+            _lookup(label),
+        )
+    for label in ENTITY_LABELS:
+        args: dict[str, GraphQLArgument] = {}
+        if (where := registry.where(label)) is not None:
+            args["where"] = _arg(where, WHERE)
+        if (order := registry.order(label)) is not None:
+            args["orderBy"] = _arg(order, ORDER)
+        args["first"] = _arg(non_null(GraphQLInt), FIRST, 20)
+        args["after"] = _arg(GraphQLString, AFTER)
+        args["includeRetracted"] = _arg(GraphQLBoolean, RETRACTED, False)
+        roots[plural(label)] = Root(
+            GraphQLField(
+                non_null(registry.connection(label, label)),
+                args=args,
+                description=f"{plural(label).capitalize()}, filtered, ordered and paged.",
+            ),
+            _listing(label),
+        )
+    roots.update(_other_roots(registry))
+    return roots
+
+
+def _other_roots(registry: Registry) -> dict[str, Root]:
+    partnership_where = registry.where("Partnership")
+    return {
+        "search": Root(
+            GraphQLField(
+                non_null(registry.types["SearchConnection"]),
+                args={
+                    "text": _arg(non_null(GraphQLString), "Words to look for; the last one also matches as a prefix."),
+                    "first": _arg(non_null(GraphQLInt), f"Number of hits: default 20, at most {MAX_PAGE}.", 20),
+                },
+                description="Full-text search over names, aliases, legal names, titles and publishers.",
+            ),
+            compiled.search,
+        ),
+        "supplyChain": Root(
+            GraphQLField(
+                registry.types["Tiers"],
+                args={
+                    "company": _arg(non_null(GraphQLID), "The company's id."),
+                    "direction": _arg(
+                        non_null(option_enum(registry, Direction)),
+                        "UPSTREAM: suppliers; DOWNSTREAM: customers.",
+                        Direction.UPSTREAM,
+                    ),
+                    "maxDepth": _arg(non_null(GraphQLInt), f"Tiers to follow, 1 to {MAX_DEPTH}.", 3),
+                    "where": _arg(partnership_where, "Only follow partnerships that match."),
+                },
+                description="Tiers of suppliers (UPSTREAM) or customers (DOWNSTREAM) of a company, each "
+                "with the partnership paths that put it there; null for an unknown company.",
+            ),
+            tiers.supply_chain,
+        ),
+        "connections": Root(
+            GraphQLField(
+                non_null(registry.types["Connections"]),
+                args={
+                    "from": _arg(non_null(GraphQLID), "Start entity id."),
+                    "to": _arg(non_null(GraphQLID), "End entity id."),
+                    "maxLength": _arg(non_null(GraphQLInt), f"Longest path, 1 to {MAX_DEPTH} steps.", 4),
+                    "via": _arg(
+                        GraphQLList(non_null(registry.enum(LinkKind))),
+                        "Kinds of link to use (default: all but HISTORY).",
+                    ),
+                },
+                description="Shortest paths between any two entities, each step explained by its "
+                "relationship, partnership and source; empty when none is within maxLength.",
+            ),
+            paths.connections,
+        ),
+        "circularFlows": Root(
+            GraphQLField(
+                non_null(registry.types["CircularFlows"]),
+                args={
+                    "involving": _arg(GraphQLID, "Only loops through this company."),
+                    "maxLength": _arg(non_null(GraphQLInt), f"Longest loop, 2 to {MAX_DEPTH} steps.", 4),
+                    "minValueUsd": _arg(GraphQLFloat, "Only loops whose steps add up to at least this."),
+                    "status": _arg(
+                        GraphQLList(non_null(registry.enum(Status))), "Only loops whose every step has one of these."
+                    ),
+                    "over": _arg(
+                        non_null(option_enum(registry, FlowKind)), "MONEY (default) or SUPPLY links.", FlowKind.MONEY
+                    ),
+                    "first": _arg(non_null(GraphQLInt), "Number of loops: default 20, at most 100.", 20),
+                },
+                description="Loops where money (or supply) comes back to where it started, "
+                "largest first; one deal's own two-way flow is not a loop.",
+            ),
+            loops.circular_flows,
+        ),
+        "exposure": Root(
+            GraphQLField(
+                registry.types["Tiers"],
+                args={
+                    "facility": _arg(GraphQLID, "A facility id (or give company)."),
+                    "company": _arg(GraphQLID, "A company id (or give facility)."),
+                    "maxDepth": _arg(non_null(GraphQLInt), f"Tiers to follow, 1 to {MAX_DEPTH}.", 3),
+                },
+                description="Who depends on a facility or a company: tier 1 are its direct dependents "
+                "(for a site: the companies tied to it and customers of deals on it), then their customers.",
+            ),
+            tiers.exposure,
+        ),
+        "rankings": Root(
+            GraphQLField(
+                list_of(registry.types["RankingEntry"]),
+                args={
+                    "by": _arg(non_null(option_enum(registry, RankingKind)), "What to rank by."),
+                    "first": _arg(non_null(GraphQLInt), "How many: default 10, at most 100.", 10),
+                },
+                description="Companies ranked by how many depend on them as a supplier, or by the "
+                "value of money moving through them.",
+            ),
+            rankings.rankings,
+        ),
+        "stats": Root(
+            GraphQLField(
+                non_null(registry.types["Stats"]),
+                description="Counts of companies, people, facilities, partnerships and sources.",
+            ),
+            compiled.stats,
+        ),
+    }

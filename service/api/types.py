@@ -1,293 +1,261 @@
-"""The GraphQL object types: what clients see and GraphiQL documents.
+"""The GraphQL output types, built with graphql-core from the catalog (`service.domain.catalog`).
 
-These classes only declare the schema. Values come from the compiled Cypher statement, already
-shaped as maps keyed by response key; `service.api.schema` wires every field to read its key.
+Nothing here lists a field: every entity, value and link object type, its connections and edges,
+and every enum come from the declarations. `Registry` builds each named type once; the filter
+and input modules and the root fields use the same registry, so the schema has one type per name.
+
+No type has resolvers: the engine (`service.api.engine`) answers every field from the compiled
+statement's result, so graphql-core only validates documents, coerces values and introspects.
 """
 
-from collections.abc import Mapping
-from enum import Enum
-from typing import Annotated, Any, NewType, NoReturn
+import datetime
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
 
-import strawberry
-
-from seed.vocab import (
-    COMPANY_KIND_DEFINITIONS,
-    FACILITY_KIND_DEFINITIONS,
-    FACILITY_STATUS_DEFINITIONS,
-    MONEY_QUALIFIER_DEFINITIONS,
-    PARTNERSHIP_KIND_DEFINITIONS,
-    PARTY_ROLE_DEFINITIONS,
-    SOURCE_TIER_DEFINITIONS,
-    STATUS_DEFINITIONS,
-    CompanyKind,
-    DatePrecision,
-    FacilityKind,
-    FacilityLinkKind,
-    FacilityStatus,
-    LocationPrecision,
-    MoneyQualifier,
-    PartnershipKind,
-    PartyRole,
-    PositionRole,
-    SourceTier,
-    Status,
+from graphql import (
+    GraphQLArgument,
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLEnumValue,
+    GraphQLError,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInputType,
+    GraphQLInt,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLString,
+    StringValueNode,
+    ValueNode,
 )
 
-Date = NewType("Date", str)
-# Registered through StrawberryConfig.scalar_map (see service.api.schema.build_schema).
-DATE_SCALAR = strawberry.scalar(
-    name="Date",
+from service.domain.catalog import CATALOG, Catalog, Leaf, Named_, OutField, OutType
+from service.domain.vocab import DEFINITIONS
+from service.compiler.paging import MAX_PAGE
+
+
+def _date_value(value: Any) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+        except ValueError:
+            pass
+    raise GraphQLError(f"Date must be a date in the form YYYY-MM-DD, got {value!r}.")
+
+
+def _bad_date(value: str) -> datetime.date:
+    raise ValueError(value)
+
+
+def _date_literal(node: ValueNode, _variables: Any = None) -> datetime.date:
+    if not isinstance(node, StringValueNode):
+        raise GraphQLError("Date must be a string in the form YYYY-MM-DD.", node)
+    return _date_value(node.value)
+
+
+def _date_output(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+DATE = GraphQLScalarType(
+    "Date",
     description="A calendar date, ISO 8601 (YYYY-MM-DD). Partial dates come with a precision field "
     "and are stored as the first day of their period.",
-    serialize=str,
-    parse_value=str,
+    serialize=_date_output,
+    parse_value=_date_value,
+    parse_literal=_date_literal,
 )
-
-# (enum, description, value definitions) — the definitions of seed/vocab.py become the value
-# descriptions clients see in GraphiQL.
-ENUMS: dict[str, tuple[type[Enum], str, Mapping[Any, str]]] = {
-    "CompanyKind": (CompanyKind, "What sort of organisation a company is.", COMPANY_KIND_DEFINITIONS),
-    "PartnershipKind": (PartnershipKind, "What a partnership is about.", PARTNERSHIP_KIND_DEFINITIONS),
-    "Status": (Status, "Where a partnership stands.", STATUS_DEFINITIONS),
-    "PartyRole": (PartyRole, "A party's role in a partnership.", PARTY_ROLE_DEFINITIONS),
-    "MoneyQualifier": (MoneyQualifier, "How exact an amount is.", MONEY_QUALIFIER_DEFINITIONS),
-    "FacilityKind": (FacilityKind, "What a facility is.", FACILITY_KIND_DEFINITIONS),
-    "FacilityStatus": (FacilityStatus, "Where a facility stands.", FACILITY_STATUS_DEFINITIONS),
-    "FacilityRole": (FacilityLinkKind, "How a company is tied to a facility.", {}),
-    "LocationPrecision": (LocationPrecision, "How precisely a location is known.", {}),
-    "DatePrecision": (DatePrecision, "How precisely a date is known (a month is not a day).", {}),
-    "PositionRole": (PositionRole, "The kind of position an executive holds.", {}),
-    "SourceTier": (SourceTier, "How reliable a source is.", SOURCE_TIER_DEFINITIONS),
+LEAVES: dict[Leaf, GraphQLScalarType] = {
+    Leaf.ID: GraphQLID,
+    Leaf.STRING: GraphQLString,
+    Leaf.INT: GraphQLInt,
+    Leaf.FLOAT: GraphQLFloat,
+    Leaf.BOOLEAN: GraphQLBoolean,
+    Leaf.DATE: DATE,
 }
-CompanyKindEnum = strawberry.enum(CompanyKind, name="CompanyKind", description=ENUMS["CompanyKind"][1])
-PartnershipKindEnum = strawberry.enum(
-    PartnershipKind, name="PartnershipKind", description=ENUMS["PartnershipKind"][1]
-)
-StatusEnum = strawberry.enum(Status, name="Status", description=ENUMS["Status"][1])
-PartyRoleEnum = strawberry.enum(PartyRole, name="PartyRole", description=ENUMS["PartyRole"][1])
-MoneyQualifierEnum = strawberry.enum(
-    MoneyQualifier, name="MoneyQualifier", description=ENUMS["MoneyQualifier"][1]
-)
-FacilityKindEnum = strawberry.enum(FacilityKind, name="FacilityKind", description=ENUMS["FacilityKind"][1])
-FacilityStatusEnum = strawberry.enum(
-    FacilityStatus, name="FacilityStatus", description=ENUMS["FacilityStatus"][1]
-)
-FacilityRoleEnum = strawberry.enum(
-    FacilityLinkKind, name="FacilityRole", description=ENUMS["FacilityRole"][1]
-)
-LocationPrecisionEnum = strawberry.enum(
-    LocationPrecision, name="LocationPrecision", description=ENUMS["LocationPrecision"][1]
-)
-DatePrecisionEnum = strawberry.enum(
-    DatePrecision, name="DatePrecision", description=ENUMS["DatePrecision"][1]
-)
-PositionRoleEnum = strawberry.enum(PositionRole, name="PositionRole", description=ENUMS["PositionRole"][1])
-SourceTierEnum = strawberry.enum(SourceTier, name="SourceTier", description=ENUMS["SourceTier"][1])
+FIRST = f"Page size: default 20, at most {MAX_PAGE}."
+AFTER = "Items after this cursor (an `endCursor` of the same list and order)."
+WHERE = "Filters (nested operators, AND/OR/NOT, some/none/all on related items)."
+ORDER = "Ordering; ties are broken by id."
 
 
-WHERE_ARG = strawberry.argument(description="Filters (nested operators, AND/OR/NOT, some/none/all).")
-ORDER_ARG = strawberry.argument(description="Ordering; ties are broken by id.")
-FIRST_ARG = strawberry.argument(description="Page size: default 20, at most 100.")
-AFTER_ARG = strawberry.argument(
-    description="Items after this cursor (an `endCursor` of the same list and order)."
-)
+def non_null(kind: Any) -> Any:
+    return GraphQLNonNull(kind)
 
 
-def f(description: str) -> Any:
-    """A field with a client-facing description (values are filled by the compiled statement)."""
-    return strawberry.field(description=description)
+def list_of(kind: Any) -> Any:
+    return GraphQLNonNull(GraphQLList(GraphQLNonNull(kind)))
 
 
-@strawberry.type(description="Why and when an entity was retracted (it keeps its data and history).")
-class Retraction:
-    reason: str = f("Why, as the admin who retracted it said.")
-    at: str = f("When (ISO 8601, UTC).")
-    key_id: str = f("Id of the API key that retracted it.")
+class Registry:
+    """Builds every named type of the schema once, from the catalog."""
+
+    def __init__(self, catalog: Catalog = CATALOG) -> None:
+        self.catalog = catalog
+        self.types: dict[str, GraphQLNamedType] = {"Date": DATE}
+        # Fields other modules add to catalog types (the analytics' `Company.stats`).
+        self.extra_fields: dict[str, dict[str, GraphQLField]] = {}
+        # Set by the filter module: builds `<Type>Where` and `<Type>Order` inputs.
+        self.where: Callable[[str], GraphQLInputType | None] = lambda _: None
+        self.order: Callable[[str], GraphQLInputType | None] = lambda _: None
+
+    def named(self, kind: Named_) -> Any:
+        """The graphql-core type of a catalog type name, leaf or enum."""
+        if isinstance(kind, Leaf):
+            return LEAVES[kind]
+        if isinstance(kind, type):
+            return self.enum(kind)
+        return self.output(kind)
+
+    def enum(self, enum: type[StrEnum]) -> GraphQLEnumType:
+        name = enum.__name__
+        if name not in self.types:
+            definitions = DEFINITIONS.get(enum, {})
+            values = {
+                member.name: GraphQLEnumValue(member, description=definitions.get(member)) for member in enum
+            }
+            self.types[name] = GraphQLEnumType(name, values, description=(enum.__doc__ or "").strip() or None)
+        found = self.types[name]
+        assert isinstance(found, GraphQLEnumType)
+        return found
+
+    def add(self, kind: GraphQLNamedType) -> Any:
+        if kind.name in self.types:
+            raise ValueError(f"type {kind.name} defined twice")
+        self.types[kind.name] = kind
+        return kind
+
+    # -- objects -----------------------------------------------------------------------------
+
+    def node_interface(self) -> GraphQLInterfaceType:
+        if "Node" not in self.types:
+            entity = next(t for t in self.catalog.outputs.values() if t.entity)
+            shared = ("id", "version", "retracted", "retraction", "history")
+            self.add(
+                GraphQLInterfaceType(
+                    "Node",
+                    lambda: {name: self.field(entity.fields[name]) for name in shared},
+                    description="Anything with a stable, human-readable id (a lower-case slug).",
+                )
+            )
+        found = self.types["Node"]
+        assert isinstance(found, GraphQLInterfaceType)
+        return found
+
+    def output(self, name: str) -> Any:
+        if name in self.types:
+            return self.types[name]
+        out = self.catalog.outputs[name]
+        interfaces = [self.node_interface()] if out.entity else []
+        return self.add(
+            GraphQLObjectType(
+                name, lambda: self._fields(out), interfaces=interfaces, description=out.description or None
+            )
+        )
+
+    def _fields(self, out: OutType) -> dict[str, GraphQLField]:
+        fields = {name: self.field(out_field) for name, out_field in out.fields.items()}
+        return {**fields, **self.extra_fields.get(out.name, {})}
+
+    def field(self, out: OutField) -> GraphQLField:
+        if out.connection is not None:
+            return self._connection_field(out)
+        kind = self.named(out.type)
+        if out.list:
+            kind = list_of(kind)
+        elif not out.nullable:
+            kind = non_null(kind)
+        return GraphQLField(kind, description=out.description or None)
+
+    def _connection_field(self, out: OutField) -> GraphQLField:
+        assert out.connection is not None
+        args: dict[str, GraphQLArgument] = {}
+        where = self.where(out.where) if out.where else None
+        if where is not None:
+            args["where"] = GraphQLArgument(where, description=WHERE)
+        order = self.order(out.order) if out.order else None
+        if order is not None:
+            args["orderBy"] = GraphQLArgument(order, description=ORDER)
+        args["first"] = GraphQLArgument(non_null(GraphQLInt), default_value=20, description=FIRST)
+        args["after"] = GraphQLArgument(GraphQLString, description=AFTER)
+        connection = self.connection(out.connection, out.type, out.edge)
+        return GraphQLField(non_null(connection), args=args, description=out.description or None)
+
+    def connection(self, prefix: str, node: Named_, edge_field: OutField | None = None) -> GraphQLObjectType:
+        name = f"{prefix}Connection"
+        if name not in self.types:
+            node_type = self.named(node)
+            node_name = getattr(node_type, "name", str(node))
+            edge_fields: dict[str, GraphQLField] = {
+                "cursor": GraphQLField(non_null(GraphQLString), description="Cursor of this edge."),
+                "node": GraphQLField(non_null(node_type), description=f"The {_words(node_name)}."),
+            }
+            if edge_field is not None:
+                edge_fields[edge_field.name] = self.field(edge_field)
+            edge = self.add(
+                GraphQLObjectType(
+                    f"{prefix}Edge", edge_fields, description=f"An edge to a {_words(node_name)}."
+                )
+            )
+            self.add(
+                GraphQLObjectType(
+                    name,
+                    lambda: {
+                        "totalCount": GraphQLField(
+                            non_null(GraphQLInt),
+                            description="Number of items in the whole list (counted only when asked for).",
+                        ),
+                        "pageInfo": GraphQLField(non_null(self.page_info()), description="Paging state."),
+                        "edges": GraphQLField(list_of(edge), description="Items with their cursors and edge data."),
+                        "nodes": GraphQLField(list_of(node_type), description="Items without cursors."),
+                    },
+                    description=f"A page of {_words(node_name)} items.",
+                )
+            )
+        found = self.types[name]
+        assert isinstance(found, GraphQLObjectType)
+        return found
+
+    def page_info(self) -> GraphQLObjectType:
+        if "PageInfo" not in self.types:
+            self.add(
+                GraphQLObjectType(
+                    "PageInfo",
+                    {
+                        "hasNextPage": GraphQLField(
+                            non_null(GraphQLBoolean), description="True when more items follow `endCursor`."
+                        ),
+                        "hasPreviousPage": GraphQLField(
+                            non_null(GraphQLBoolean), description="True when this page was asked for with `after`."
+                        ),
+                        "startCursor": GraphQLField(GraphQLString, description="Cursor of the first item of this page."),
+                        "endCursor": GraphQLField(
+                            GraphQLString,
+                            description="Cursor of the last item of this page; pass it as `after` for the next page.",
+                        ),
+                    },
+                    description="Pagination state of a connection (keyset cursors: stable under inserts).",
+                )
+            )
+        found = self.types["PageInfo"]
+        assert isinstance(found, GraphQLObjectType)
+        return found
+
+    def entity_types(self) -> list[GraphQLObjectType]:
+        return [self.output(name) for name, out in self.catalog.outputs.items() if out.entity]
+
+    def all_outputs(self) -> list[GraphQLOutputType]:
+        return [self.output(name) for name in self.catalog.outputs]
 
 
-@strawberry.type(
-    description="One change made through the API: who, when, what and why, with the entry before and after."
-)
-class Change:
-    version: int = f("The entity's version after this change.")
-    action: str = f("What was done: upsert, evidence, position, status, retract or retract_link.")
-    at: str = f("When (ISO 8601, UTC).")
-    key_id: str = f("Id of the API key that made it.")
-    key_name: str = f("Name of that key.")
-    reason: str | None = f("Why, as the writer said.")
-    fields: list[str] = f("Top-level fields of the entry that changed.")
-    before: str | None = f("The entry before, as JSON in the seed file format (null when it was created).")
-    after: str | None = f("The entry after, as JSON in the seed file format.")
-
-
-@strawberry.interface(description="Anything with a stable, human-readable id (a lower-case slug).")
-class Node:
-    id: strawberry.ID = f("Stable slug id, unique across all types, e.g. `openai` or `foxconn-lordstown`.")
-    version: int = f("1 as loaded, plus one for every change made through the API (see `expectedVersion`).")
-    retracted: bool = f("True once retracted: hidden from lists and lookups unless `includeRetracted`.")
-    retraction: Retraction | None = f("Why and when it was retracted.")
-
-    @strawberry.field(description="Changes made through the API, newest first.")
-    def history(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> "ChangeConnection":
-        return compiled()
-
-
-@strawberry.type(description="Pagination state of a connection (keyset cursors: stable under inserts).")
-class PageInfo:
-    has_next_page: bool = f("True when more items follow `endCursor`.")
-    has_previous_page: bool = f("True when this page was asked for with `after`.")
-    start_cursor: str | None = f("Cursor of the first item of this page.")
-    end_cursor: str | None = f("Cursor of the last item of this page; pass it as `after` for the next page.")
-
-
-@strawberry.type(description="A web page or release that facts are taken from.")
-class Source(Node):
-    title: str | None = f("Headline as it appears on the page, when it has one.")
-    publisher: str = f("Site that hosts the page, with syndication notes.")
-    url: str | None = f("Address of the page.")
-    published_on: Date | None = f("Publication date (first day of the period for partial dates).")
-    published_precision: DatePrecisionEnum | None = f("Precision of `publishedOn`.")
-    date_basis: str | None = f("How the date was read: meta, dl (dateline), url or cited.")
-    tier: SourceTierEnum = f("Reliability: A primary, B established outlet, C lead to be confirmed.")
-    note: str | None = f("Remarks from the source register.")
-    synthetic: bool = f("True for generated test data.")
-
-
-@strawberry.type(description="One source's support for a fact: the page and the verbatim quote.")
-class Evidence:
-    source: Source = f("The page.")
-    quote: str | None = f("Verbatim quote from the page (at most 25 words).")
-    attribute: str | None = f("What the quote supports, e.g. `status` or `Identity`.")
-    value: str | None = f("The value it supports, as stated.")
-    preferred: bool | None = f("Where sources disagree: true on the preferred claim, false on the other.")
-    note: str | None = f("Notes such as the conflict it belongs to, or 'tier C only; unconfirmed'.")
-    row: str | None = f("Row id in the research file, e.g. D01.")
-    post2025: bool = f("True when the page is dated after 2025.")
-
-
-def connection(
-    module: str, name: str, node: str, edge_fields: dict[str, tuple[str, str]] | None = None
-) -> tuple[type, type]:
-    """A GitHub-style connection type and its edge type; names in the annotations resolve in `module`."""
-    annotations = {"cursor": "str", "node": node, **{k: t for k, (t, _) in (edge_fields or {}).items()}}
-    edge_ns: dict[str, object] = {
-        "__annotations__": annotations,
-        "__module__": module,
-        "cursor": f("Cursor of this edge."),
-        "node": f(f"The {node.lower()}."),
-        **{k: f(d) for k, (_, d) in (edge_fields or {}).items()},
-    }
-    edge = strawberry.type(type(f"{name}Edge", (), edge_ns), description=f"An edge to a {node.lower()}.")
-    connection_ns: dict[str, object] = {
-        "__annotations__": {
-            "total_count": "int",
-            "page_info": "PageInfo",
-            "edges": f"list[{name}Edge]",
-            "nodes": f"list[{node}]",
-        },
-        "__module__": module,
-        "total_count": f("Number of items in the whole list (counted only when asked for)."),
-        "page_info": f("Paging state."),
-        "edges": f("Items with their cursors and edge data."),
-        "nodes": f("Items without cursors."),
-    }
-    connection = strawberry.type(
-        type(f"{name}Connection", (), connection_ns), description=f"A page of {node.lower()} items."
-    )
-    return connection, edge
-
-
-EvidenceConnection, EvidenceEdge = connection(__name__, "Evidence", "Evidence")
-
-
-@strawberry.type(description="A dated happening in the history of a facility, company or partnership.")
-class Event(Node):
-    on: Date = f("When it happened (first day of the period for partial dates).")
-    on_precision: DatePrecisionEnum = f("Precision of `on`.")
-    kind: str = f("e.g. groundbreaking, sale, scale_back, status_change.")
-    description: str = f("What happened.")
-
-    @strawberry.field(description="Where this is documented.")
-    def sources(
-        self, first: Annotated[int, FIRST_ARG] = 20, after: Annotated[str | None, AFTER_ARG] = None
-    ) -> EvidenceConnection:
-        return compiled()
-
-
-EventConnection, EventEdge = connection(__name__, "Event", "Event")
-
-
-@strawberry.type(description="An amount of money with its currency, USD value and exactness.")
-class Money:
-    amount: float | None = f("Amount in `currency`; empty when undisclosed.")
-    currency: str | None = f("ISO 4217 currency code.")
-    usd: float | None = f("Value in US dollars, where the amount is in USD or a source gives it.")
-    qualifier: MoneyQualifierEnum = f("exact, up to, at least, approximately, undisclosed, estimated.")
-
-
-@strawberry.type(description="A non-money quantity: power, units, floor space, jobs.")
-class Capacity:
-    amount: float = f("The number.")
-    unit: str = f(
-        "gw, mw, gpus, racks, racks_per_week, servers, units, acres, sq_ft, jobs, "
-        "wafers_per_month or percent."
-    )
-    qualifier: MoneyQualifierEnum = f("How exact the number is.")
-
-
-@strawberry.type(
-    description="Where a facility is. No coordinates are invented: they stay empty when unknown."
-)
-class Location:
-    city: str | None = f("City or town.")
-    state: str | None = f("State, province or region.")
-    country: str | None = f("ISO 3166-1 alpha-2 country code.")
-    latitude: float | None = f("WGS-84 latitude, when a source gives it.")
-    longitude: float | None = f("WGS-84 longitude, when a source gives it.")
-    precision: LocationPrecisionEnum = f("How precisely the location is known.")
-
-
-def compiled() -> NoReturn:
-    """Body of fields that take arguments: the compiled statement answers them, never this."""
-    raise RuntimeError("answered by the compiled Cypher statement")
-
-
-ChangeConnection, ChangeEdge = connection(__name__, "Change", "Change")
-
-
-@strawberry.enum(description="Kinds of link a path may use.")
-class LinkKind(Enum):
-    SUPPLY = strawberry.enum_value("SUPPLY", description="SUPPLIES: supplier to customer.")
-    MONEY = strawberry.enum_value("MONEY", description="MONEY_FLOW: payer to payee.")
-    OWNERSHIP = strawberry.enum_value("OWNERSHIP", description="INVESTS_IN and SUBSIDIARY_OF.")
-    EXECUTIVE = strawberry.enum_value("EXECUTIVE", description="HOLDS_POSITION: a person's title.")
-    FACILITY = strawberry.enum_value(
-        "FACILITY", description="OWNS, OPERATES, DEVELOPS, OCCUPIES, CONCERNS and PART_OF."
-    )
-    PARTNERSHIP = strawberry.enum_value("PARTNERSHIP", description="PARTY_TO: a company in a deal.")
-    HISTORY = strawberry.enum_value("HISTORY", description="ABOUT: a dated event and what it concerns.")
-
-
-@strawberry.type(description="How many links of one kind a company has.")
-class LinkCount:
-    kind: LinkKind = f("The kind of link.")
-    count: int = f("How many.")
-
-
-@strawberry.type(description="Value of a company's deals with one status and qualifier.")
-class MoneyByStatus:
-    status: StatusEnum = f("Partnership status (signed apart from unfinalized, and so on).")
-    qualifier: MoneyQualifierEnum | None = f("Exactness: 'up to' amounts apart from exact ones.")
-    value_usd: float | None = f("Sum of the deals' USD values, where known.")
-    partnerships: int = f("Number of deals.")
-
-
-@strawberry.type(description="Figures about one company.")
-class CompanyStats:
-    degree: list[LinkCount] = f("Links by kind.")
-    suppliers: int = f("Distinct companies that supply it.")
-    customers: int = f("Distinct companies it supplies.")
-    money_in: list[MoneyByStatus] = f("Deals that pay it, by status and exactness.")
-    money_out: list[MoneyByStatus] = f("Deals it pays into, by status and exactness.")
+def _words(name: str) -> str:
+    return name.lower()

@@ -10,17 +10,16 @@ from typing import Any
 
 from neo4j import READ_ACCESS, AsyncDriver, Query
 
-from service.graph.query.compiler import Statement
 
 
 async def read_result(
-    driver: AsyncDriver, database: str, statement: Statement, timeout: float, causal: bool = False
+    driver: AsyncDriver, database: str, text: str, params: dict[str, Any], timeout: float, causal: bool = False
 ) -> Any:
-    """The `result` column of the statement's single row."""
+    """The `result` column of the single row of a compiled statement (`text` with `params`)."""
     bookmarks = driver.execute_query_bookmark_manager if causal else None
     async with driver.session(
         database=database, default_access_mode=READ_ACCESS, bookmark_manager=bookmarks
     ) as session:
-        result = await session.run(Query(statement.text, timeout=timeout), statement.params)
+        result = await session.run(Query(text, timeout=timeout), params)
         record = await result.single()
     return record["result"] if record is not None else None

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Route, sync_playwright
 
-from tests.conftest import REPO_ROOT
-from tests.integration.conftest import api, driver, seeded
+from tests.support import REPO_ROOT
+from tests.support import api, driver, seeded
 
 __all__ = ["ARTIFACTS", "Watched", "api", "driver", "seeded"]
 

@@ -8,9 +8,7 @@ import pytest
 from neo4j import Driver
 
 from tests.browser.conftest import Watched
-from tests.integration.conftest import ApiProcess, graphql
-
-pytestmark = pytest.mark.integration
+from tests.support import ApiProcess, graphql
 
 
 def _ids(page: Watched, selector: str = "node") -> set[str]:

@@ -9,10 +9,8 @@ import pytest
 from neo4j import Driver
 
 from tests.browser.conftest import Watched
-from tests.conftest import REPO_ROOT
-from tests.integration.conftest import ApiProcess, graphql
-
-pytestmark = pytest.mark.integration
+from tests.support import REPO_ROOT
+from tests.support import ApiProcess, graphql
 
 EXAMPLES = sorted((REPO_ROOT / "web" / "src" / "graphiql" / "examples").glob("*.graphql"))
 TAB_NAMES = [

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.settings import Settings
 from service.web import DIST, mount_web
-from tests.integration.conftest import ApiProcess
+from tests.support import ApiProcess
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 

@@ -1,0 +1,375 @@
+"""The one engine: every GraphQL request, query or mutation, runs here.
+
+graphql-core parses, validates and coerces (variables with `get_variable_values`, arguments
+with `get_argument_values`), so the values the compiler sees are the spec's; the compiler
+turns each root field into one statement; the statement's map, already shaped like the answer,
+is checked against the schema and serialised (`service.api.shaping`). Introspection fields are
+the one part graphql-core executes itself. Mutations run in order, each in its own write
+transaction, after the caller's role has been checked for all of them.
+
+A request that cannot run (unparseable, invalid, bad variables, over a limit, not allowed)
+gets request errors and no `data`; a field that fails gets an error at its path and null.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    execute_sync,
+    is_non_null_type,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+
+from service.api.errors import classify, error_entry
+from service.api.limits import nodes_cost
+from service.api.mutations import Mutation, Write, outcome_map
+from service.api.plans import Limits, Plan, Planner, Refusal
+from service.api.roots import Root
+from service.api.schema import Api
+from service.api.selections import SelectionReader, included
+from service.api.shaping import Shaper, Shapes, ShapeError
+from service.compiler import new_compiler
+from service.compiler.filters import FilterLimits
+from service.compiler.roots import node as node_statement
+from service.compiler.selection import Selection
+from service.compiler.statement import Statement
+from service.domain.roles import Principal, Role
+from service.errors import ErrorCode
+from service.graph import edits
+
+PREPARED_PER_PLAN = 16
+CACHED_VARIABLES_BYTES = 4_096
+_INTROSPECTION = ("__schema", "__type")
+
+Read = Callable[[Statement, bool], Awaitable[Any]]  # (statement, causal) -> the `result` column
+
+
+@dataclass
+class Result:
+    """One request's answer, with what the HTTP layer and the metrics need to know."""
+
+    payload: dict[str, Any]
+    status: int = 200  # the status a request error carries (for application/graphql-response+json)
+    operation: str | None = None
+    kind: str = "query"  # or "mutation"
+    statements: int = 0
+    error_codes: list[str] = field(default_factory=list)
+
+    @property
+    def request_error(self) -> bool:
+        return "data" not in self.payload
+
+
+@dataclass(frozen=True)
+class RootField:
+    key: str
+    selection: Selection
+    nodes: tuple[FieldNode, ...]
+    shaper: Shaper | None = None  # compiled and mutation fields
+    statement: Statement | None = None  # compiled query fields
+    error: tuple[str, str] | None = None  # (code, message) found while preparing
+    nullable: bool = True
+
+
+@dataclass
+class Prepared:
+    fields: list[RootField]
+    cost: dict[str, int]
+
+
+class Engine:
+    def __init__(self, api: Api, limits: Limits, filter_limits: FilterLimits, introspection: bool) -> None:
+        self.api = api
+        self.schema: GraphQLSchema = api.schema
+        self.limits = limits
+        self.filter_limits = filter_limits
+        self.hide_suggestions = not introspection
+        self.planner = Planner(self.schema, limits, introspection)
+        self.shapes = Shapes(self.schema)
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        *,
+        principal: Principal | None,
+        read: Read,
+        store: edits.Store,
+        read_only: bool = False,
+    ) -> Result:
+        plan = self.planner.plan(query, operation_name)
+        if isinstance(plan, Refusal):
+            return _refused(plan.errors, plan.status, plan.name)
+        if read_only and plan.kind is not OperationType.QUERY:
+            message = f"A {plan.kind.value} cannot be sent with GET; use POST."
+            return _refused([error_entry(message, ErrorCode.METHOD_NOT_ALLOWED)], 405, plan.name)
+        if plan.kind is OperationType.SUBSCRIPTION:
+            return _refused([error_entry("Subscriptions are not served here.", ErrorCode.BAD_REQUEST)], 400, plan.name)
+        prepared = self._prepared(plan, variables or {})
+        if isinstance(prepared, Result):
+            return prepared
+        if plan.kind is OperationType.MUTATION:
+            refusal = self._authorize(prepared, principal)
+            if refusal is not None:
+                refusal.operation = plan.name
+                return refusal
+            return await self._mutate(plan, prepared, variables or {}, principal, read, store)
+        return await self._query(plan, prepared, variables or {}, read)
+
+    # -- preparing (once per plan and set of variables) --------------------------------------------
+
+    def _prepared(self, plan: Plan, variables: dict[str, Any]) -> Prepared | Result:
+        memo = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        if (found := plan.prepared.get(memo)) is not None:
+            return found  # type: ignore[no-any-return]
+        coerced = get_variable_values(
+            self.schema,
+            plan.operation.variable_definitions or (),
+            variables,
+            max_errors=20,
+            hide_suggestions=self.hide_suggestions,
+        )
+        if isinstance(coerced, list):
+            errors = [error_entry(e.message, ErrorCode.BAD_USER_INPUT) for e in coerced]
+            return _refused(errors, 400, plan.name)
+        prepared = self._prepare(plan, coerced)
+        if isinstance(prepared, Result):
+            return prepared
+        if len(memo) <= CACHED_VARIABLES_BYTES and plan.kind is OperationType.QUERY:
+            if len(plan.prepared) >= PREPARED_PER_PLAN:
+                plan.prepared.clear()
+            plan.prepared[memo] = prepared
+        return prepared
+
+    def _prepare(self, plan: Plan, variables: VariableValues) -> Prepared | Result:
+        root_type = self.schema.get_root_type(plan.kind)
+        assert isinstance(root_type, GraphQLObjectType)
+        reader = SelectionReader(self.schema, plan.fragments, variables, self.hide_suggestions)
+        fields: list[RootField] = []
+        for key, nodes in _root_nodes(plan, variables).items():
+            name = nodes[0].name.value
+            if name.startswith("__"):
+                fields.append(RootField(key, Selection(name, key), nodes))
+                continue
+            definition = root_type.fields[name]
+            nullable = not is_non_null_type(definition.type)
+            try:
+                selections = [reader.field(node, root_type) for node in nodes]
+                selection = Selection(name, key, selections[0].args, [c for s in selections for c in s.children])
+            except Exception as error:  # an argument graphql-core could not coerce
+                fields.append(RootField(key, Selection(name, key), nodes, error=classify(error), nullable=nullable))
+                continue
+            shaper = self.shapes.of(definition.type, selection.children)
+            fields.append(RootField(key, selection, nodes, shaper, nullable=nullable))
+        nodes = nodes_cost(self.schema, [f.selection for f in fields], root_type)
+        cost = {"nodes": nodes, "depth": plan.depth, "aliases": plan.aliases, "tokens": plan.tokens}
+        if nodes > self.limits.nodes:
+            message = (
+                f"Query too complex: nodes {nodes} > {self.limits.nodes}. Ask for smaller pages or fewer levels."
+            )
+            limits = {"nodes": self.limits.nodes, "depth": self.limits.depth, "aliases": self.limits.aliases}
+            error = error_entry(message, ErrorCode.QUERY_TOO_COMPLEX, cost=cost, limits=limits)
+            return _refused([error], 400, plan.name, {**cost, "limit": self.limits.nodes})
+        if plan.kind is OperationType.QUERY:
+            fields = [self._compile(f) for f in fields]
+        return Prepared(fields, {**cost, "limit": self.limits.nodes})
+
+    def _compile(self, root: RootField) -> RootField:
+        entry: Root | None = self.api.queries.get(root.selection.name)
+        if entry is None or root.error is not None:
+            return root
+        try:
+            statement = entry.compile(new_compiler(self.filter_limits), root.selection, root.selection.args)
+        except Exception as error:
+            return RootField(root.key, root.selection, root.nodes, error=classify(error), nullable=root.nullable)
+        return RootField(root.key, root.selection, root.nodes, root.shaper, statement, nullable=root.nullable)
+
+    # -- queries ---------------------------------------------------------------------------------
+
+    async def _query(self, plan: Plan, prepared: Prepared, variables: dict[str, Any], read: Read) -> Result:
+        result = Result({}, operation=plan.name)
+        errors: list[dict[str, Any]] = []
+        compiled = [f for f in prepared.fields if f.statement is not None]
+        values: dict[str, Any] = {}
+        if compiled:
+            runs = [self._run(f, read) for f in compiled]
+            done = [await runs[0]] if len(runs) == 1 else await asyncio.gather(*runs)
+            for root, (value, error) in zip(compiled, done, strict=True):
+                values[root.key] = value
+                if error is not None:
+                    errors.append(error_entry(error[1], error[0], [root.key]))
+            result.statements = len(compiled)
+        introspected = self._introspect(plan, [f for f in prepared.fields if f.selection.name in _INTROSPECTION], variables)
+        data: dict[str, Any] | None = {}
+        for root in prepared.fields:
+            if root.selection.name == "__typename":
+                value: Any = "Query"
+            elif root.error is not None:
+                value = None
+                errors.append(error_entry(root.error[1], root.error[0], [root.key]))
+            elif root.selection.name in _INTROSPECTION:
+                value, failure = introspected.get(root.key, (None, None))
+                if failure:
+                    errors.extend(failure)
+            else:
+                value = values.get(root.key)
+            if value is None and not root.nullable:
+                data = None
+            if data is not None:
+                data[root.key] = value
+        return _answer(result, data, errors, prepared.cost)
+
+    async def _run(self, root: RootField, read: Read) -> tuple[Any, tuple[str, str] | None]:
+        assert root.statement is not None and root.shaper is not None
+        try:
+            return root.shaper(await read(root.statement, False)), None
+        except ShapeError as error:
+            return None, classify(error, root.key)
+        except Exception as error:
+            return None, classify(error, root.key)
+
+    def _introspect(
+        self, plan: Plan, fields: list[RootField], variables: dict[str, Any]
+    ) -> dict[str, tuple[Any, list[dict[str, Any]] | None]]:
+        """`__schema` and `__type`, executed by graphql-core on a document of just those fields."""
+        if not fields:
+            return {}
+        operation = OperationDefinitionNode(
+            operation=OperationType.QUERY,
+            variable_definitions=plan.operation.variable_definitions,
+            selection_set=SelectionSetNode(selections=tuple(n for f in fields for n in f.nodes)),
+        )
+        document = DocumentNode(definitions=(operation, *plan.fragments.values()))
+        executed = execute_sync(self.schema, document, variable_values=variables, hide_suggestions=self.hide_suggestions)
+        failures = [error_entry(e.message, ErrorCode.BAD_USER_INPUT, e.path) for e in executed.errors or []]
+        data = executed.data or {}
+        return {f.key: (data.get(f.key), failures or None) for f in fields}
+
+    # -- mutations -------------------------------------------------------------------------------
+
+    def _authorize(self, prepared: Prepared, principal: Principal | None) -> Result | None:
+        """Refuse the whole request, before anything runs, when one of its mutations needs a role
+        the caller's key does not have."""
+        needed: list[tuple[str, Role]] = []
+        for root in prepared.fields:
+            mutation: Mutation | None = self.api.mutations.get(root.selection.name)
+            if mutation is not None:
+                needed.append((root.selection.name, mutation.role))
+        if not needed:
+            return None
+        name, role = max(needed, key=lambda pair: pair[1].rank)
+        if principal is None:
+            message = f"{name} needs an API key with the {role.value} role (Authorization: Bearer <key>)."
+            return _refused([error_entry(message, ErrorCode.UNAUTHENTICATED)], 401)
+        if not principal.role.allows(role):
+            message = f"{name} needs the {role.value} role; key {principal.name!r} has {principal.role.value}."
+            return _refused([error_entry(message, ErrorCode.FORBIDDEN)], 403)
+        return None
+
+    async def _mutate(
+        self,
+        plan: Plan,
+        prepared: Prepared,
+        variables: dict[str, Any],
+        principal: Principal | None,
+        read: Read,
+        store: edits.Store,
+    ) -> Result:
+        assert principal is not None or all(f.selection.name == "__typename" for f in prepared.fields)
+        result = Result({}, operation=plan.name, kind="mutation")
+        errors: list[dict[str, Any]] = []
+        data: dict[str, Any] | None = {}
+        for root in prepared.fields:
+            value: Any = None
+            if root.selection.name == "__typename":
+                value = "Mutation"
+            elif root.error is not None:
+                errors.append(error_entry(root.error[1], root.error[0], [root.key]))
+            else:
+                assert principal is not None and root.shaper is not None
+                mutation = self.api.mutations[root.selection.name]
+                try:
+                    outcome = await mutation.run(store, Write(principal, root.selection.args))
+                    result.statements += 1
+                    answer = outcome_map(outcome)
+                    if isinstance(outcome, edits.Written):
+                        result.statements += await self._read_back(root, outcome.id, answer, read, errors)
+                    value = root.shaper(answer)
+                except Exception as error:
+                    code, message = classify(error, root.key)
+                    errors.append(error_entry(message, code, [root.key]))
+            if value is None and not root.nullable:
+                data = None
+            if data is not None:
+                data[root.key] = value
+        return _answer(result, data, errors, prepared.cost)
+
+    async def _read_back(
+        self, root: RootField, entity_id: str, answer: dict[str, Any], read: Read, errors: list[dict[str, Any]]
+    ) -> int:
+        """Answer `node { ... }` under Written with the compiled read of the entity, after the write.
+        The write has committed: a failure here leaves `node` null with an error at its path."""
+        statements = 0
+        for child in root.selection.for_type("Written"):
+            if child.name != "node":
+                continue
+            statements += 1
+            try:
+                statement = node_statement(new_compiler(self.filter_limits), child, {"id": entity_id, "includeRetracted": True})
+                answer[child.key] = await read(statement, True)
+            except Exception as error:
+                code, message = classify(error, root.key)
+                answer[child.key] = None
+                errors.append(error_entry(message, code, [root.key, child.key]))
+        return statements
+
+
+def _root_nodes(plan: Plan, variables: VariableValues) -> dict[str, tuple[FieldNode, ...]]:
+    """The operation's root field nodes by response key, through root fragments, in order."""
+    found: dict[str, list[FieldNode]] = {}
+
+    def walk(selection_set: SelectionSetNode, seen: frozenset[str]) -> None:
+        for node in selection_set.selections:
+            if not included(node, variables):
+                continue
+            if isinstance(node, FieldNode):
+                found.setdefault((node.alias or node.name).value, []).append(node)
+            elif isinstance(node, InlineFragmentNode):
+                walk(node.selection_set, seen)
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                walk(plan.fragments[node.name.value].selection_set, seen | {node.name.value})
+
+    walk(plan.operation.selection_set, frozenset())
+    return {key: tuple(nodes) for key, nodes in found.items()}
+
+
+def _refused(
+    errors: list[dict[str, Any]], status: int, name: str | None = None, cost: dict[str, int] | None = None
+) -> Result:
+    codes = [str(e.get("extensions", {}).get("code")) for e in errors]
+    extensions: dict[str, Any] = {"statements": 0} if cost is None else {"cost": cost, "statements": 0}
+    return Result({"errors": errors, "extensions": extensions}, status=status, operation=name, error_codes=codes)
+
+
+def _answer(result: Result, data: dict[str, Any] | None, errors: list[dict[str, Any]], cost: dict[str, int]) -> Result:
+    payload: dict[str, Any] = {}
+    if errors:
+        payload["errors"] = errors
+        result.error_codes = [str(e["extensions"]["code"]) for e in errors]
+    payload["data"] = data
+    payload["extensions"] = {"cost": cost, "statements": result.statements}
+    result.payload = payload
+    return result

@@ -1,0 +1,51 @@
+"""Per-company figures (`Company.stats`), each from one aggregating subquery."""
+
+from service.compiler.projection import Compiler
+from service.compiler.selection import Selection, merged
+from service.compiler.statement import Scope, response_key
+from service.domain.vocab import DEFAULT_LINKS, LINK_TYPES
+from service.errors import bad_input
+from service.graph.fragments import link_kind
+
+_DEGREE_TYPES = "|".join(t for k in DEFAULT_LINKS for t in LINK_TYPES[k])
+
+
+def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) -> str:
+    """Per-company figures, each from one aggregating subquery (so each yields one row)."""
+    parts = []
+    for child in merged(selection.children):
+        out = c.var(child.name)
+        match child.name:
+            case "degree":
+                scope.calls.append(
+                    f"CALL ({node}) {{ OPTIONAL MATCH ({node})-[r:{_DEGREE_TYPES}]-() "
+                    f"WITH {link_kind('r')} AS kind, count(r) AS links WHERE kind IS NOT NULL "
+                    f"RETURN collect({{kind: kind, count: links}}) AS {out} }}"
+                )
+            case "suppliers" | "customers":
+                arrow = (
+                    "(x:Company)-[:SUPPLIES]->({n})"
+                    if child.name == "suppliers"
+                    else "({n})-[:SUPPLIES]->(x:Company)"
+                )
+                scope.calls.append(
+                    f"CALL ({node}) {{ OPTIONAL MATCH {arrow.format(n=node)} RETURN count(DISTINCT x) AS {out} }}"
+                )
+            case "moneyIn" | "moneyOut":
+                arrow = "()-[f:MONEY_FLOW]->({n})" if child.name == "moneyIn" else "({n})-[f:MONEY_FLOW]->()"
+                # One amount per partnership: a deal's several flows to the same company count once.
+                scope.calls.append(
+                    f"CALL ({node}) {{ MATCH {arrow.format(n=node)} WITH DISTINCT f.partnership AS pid, f.value_usd AS v "
+                    "MATCH (q:Partnership {id: pid}) WITH q.status AS status, q.value_qualifier AS qualifier, "
+                    "sum(v) AS total, count(*) AS deals ORDER BY status, qualifier "
+                    f"RETURN collect({{status: status, qualifier: qualifier, valueUsd: total, partnerships: deals}}) AS {out} }}"
+                )
+            case "__typename":
+                parts.append(f"{response_key(child)}: 'CompanyStats'")
+                continue
+            case _:
+                raise bad_input(f"CompanyStats has no field {child.name}")
+        parts.append(f"{response_key(child)}: {out}")
+    return "{" + ", ".join(parts) + "}"
+
+

@@ -1,0 +1,178 @@
+"""`where` values, as graphql-core coerced them, compiled to Cypher conditions with parameters.
+
+Relationship filters become EXISTS subqueries anchored on the already-bound node, so they never
+start from a label scan of the whole graph. Every condition costs planning time in Neo4j, which
+no query timeout covers, so a filter's size is bounded here, literals and variables alike:
+conditions in all (`FilterLimits.terms`), values in one `in` list, and nesting depth.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from service.domain.catalog import (
+    CATALOG,
+    Connection,
+    DateText,
+    Grouped,
+    Items,
+    ListFilter,
+    NestedFilter,
+    Prop,
+    PropFilter,
+)
+from service.errors import ApiError, bad_input
+from service.graph.fragments import now, pattern, prop
+
+_COMPARE = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+_TEXT = {"contains": "CONTAINS", "startsWith": "STARTS WITH", "endsWith": "ENDS WITH"}
+# Operators no null satisfies: with one of them on a property, the rows left all have it.
+NON_NULL = {"eq", "in", "lt", "lte", "gt", "gte", "contains", "containsIgnoreCase", "startsWith", "endsWith"}
+
+
+@dataclass(frozen=True)
+class FilterLimits:
+    terms: int = 100  # conditions in one field's filters, relations included
+    in_values: int = 1000  # values in one `in` list
+    depth: int = 6  # levels of AND/OR/NOT and related-item filters
+
+
+def too_complex(message: str) -> ApiError:
+    return ApiError(message, "QUERY_TOO_COMPLEX")
+
+
+def _operand(value: Any) -> Any:
+    """A coerced value as a parameter: vocabulary members as their stored text."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_operand(v) for v in value]
+    return value
+
+
+class FilterCompiler:
+    """Builds conditions; `param` stores a value and returns its $name, `var` names a variable."""
+
+    def __init__(
+        self, param: Callable[[Any], str], var: Callable[[str], str], limits: FilterLimits | None = None
+    ) -> None:
+        self.param, self.var = param, var
+        self.limits = limits or FilterLimits()
+        self.terms = 0
+
+    def where(self, type_name: str, binding: dict[str, str], where: Any, depth: int = 0) -> str | None:
+        if not where:
+            return None
+        if depth > self.limits.depth:
+            raise too_complex(f"filters nest at most {self.limits.depth} levels deep")
+        table = CATALOG.wheres[type_name].fields
+        conditions: list[str] = []
+        for key, value in where.items():
+            if value is None:
+                continue
+            if key in ("AND", "OR"):
+                parts = [p for p in (self.where(type_name, binding, v, depth + 1) for v in value) if p]
+                if parts:
+                    conditions.append("(" + f" {key} ".join(f"({p})" for p in parts) + ")")
+                elif key == "OR" and value == []:
+                    conditions.append("false")  # no alternative holds
+            elif key == "NOT":
+                if (inner := self.where(type_name, binding, value, depth + 1)) is not None:
+                    conditions.append(f"NOT ({inner})")
+            else:
+                conditions.extend(self._field(table[key], binding, value, depth))
+        return " AND ".join(conditions) if conditions else None
+
+    def _count(self, terms: int = 1) -> None:
+        self.terms += terms
+        if self.terms > self.limits.terms:
+            raise too_complex(f"filters may have at most {self.limits.terms} conditions")
+
+    def _field(self, spec: Any, binding: dict[str, str], value: Any, depth: int) -> list[str]:
+        match spec:
+            case NestedFilter(type=type_name, role=role):
+                inner = self.where(type_name, {"n": binding[role]}, value, depth + 1)
+                return [inner] if inner else []
+            case ListFilter():
+                return self._related(spec, binding, value, depth)
+            case PropFilter(read=read):
+                return self._operators(spec.name, self._target(read, binding), value)
+        raise AssertionError(spec)
+
+    def _target(self, read: Any, binding: dict[str, str]) -> str:
+        match read:
+            case Prop(stored=stored, on=on, default=default) if default is not None:
+                return f"coalesce({prop(binding[on], stored)}, {self.param(default)})"
+            case Prop(stored=stored, on=on) | DateText(stored=stored, on=on):
+                return prop(binding[on], stored)
+        return now(read.rule, binding["r"])
+
+    def _operators(self, name: str, target: str, value: dict[str, Any]) -> list[str]:
+        out = []
+        for operator, operand in value.items():
+            if operand is None:
+                raise bad_input(f"{name}.{operator}: null is not a value here (use isNull)")
+            self._count()
+            if operator == "isNull":
+                out.append(f"{target} IS {'' if operand else 'NOT '}NULL")
+            elif operator == "in":
+                if len(operand) > self.limits.in_values:
+                    raise too_complex(f"{name}.in takes at most {self.limits.in_values} values")
+                out.append(f"{target} IN {self.param(_operand(operand))}")
+            elif operator in _TEXT:
+                out.append(f"{target} {_TEXT[operator]} {self.param(operand)}")
+            elif operator == "containsIgnoreCase":
+                out.append(f"toLower({target}) CONTAINS toLower({self.param(operand)})")
+            else:
+                out.append(f"{target} {_COMPARE[operator]} {self.param(_operand(operand))}")
+        return out
+
+    def _related(self, spec: ListFilter, binding: dict[str, str], value: dict[str, Any], depth: int) -> list[str]:
+        out = []
+        for quantifier, inner_where in value.items():
+            if inner_where is None:
+                continue
+            self._count()
+            other, rel = self.var("m"), self.var("r")
+            match spec.read:
+                case Items(hop=hop, owner_role=owner_role, end_role=end_role):
+                    match_pattern = pattern(binding["n"], hop, other, rel)
+                    inner_binding = {owner_role: binding["n"], end_role: other, "r": rel}
+                case Grouped(hop=hop, via=None) | Connection(hop=hop):
+                    match_pattern = pattern(binding["n"], hop, other)
+                    inner_binding = {"n": other}
+                case _:
+                    raise AssertionError(spec.read)
+            condition = self.where(spec.type, inner_binding, inner_where, depth + 1)
+            if quantifier == "all":
+                out.append(
+                    f"NOT EXISTS {{ MATCH {match_pattern} WHERE NOT ({condition}) }}" if condition else "true"
+                )
+            else:
+                exists = f"EXISTS {{ MATCH {match_pattern}{f' WHERE {condition}' if condition else ''} }}"
+                out.append(exists if quantifier == "some" else f"NOT {exists}")
+        return out
+
+
+def excludes_null(type_name: str, where: Any, stored: str) -> bool:
+    """True when `where` keeps only rows where the property `stored` is set (a comparison on it,
+    at the top level or in an AND), so that ordering by it needs no stand-in for nulls."""
+    if not isinstance(where, dict):
+        return False
+    table = CATALOG.wheres.get(type_name)
+    for key, value in where.items():
+        if key == "AND" and isinstance(value, list):
+            if any(excludes_null(type_name, part, stored) for part in value):
+                return True
+            continue
+        spec = table.fields.get(key) if table else None
+        compared = (
+            isinstance(spec, PropFilter)
+            and isinstance(spec.read, Prop | DateText)
+            and spec.read.stored == stored
+            and isinstance(value, dict)
+        )
+        if compared and any(op in NON_NULL and operand is not None for op, operand in value.items()):
+            return True
+    return False

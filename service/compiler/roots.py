@@ -1,0 +1,206 @@
+"""The entry points: a lookup by id, `node(id)`, lists of each entity, full-text search, counts.
+
+Each function takes the root field's selection, its arguments coerced by graphql-core, and
+returns one statement whose single row's `result` column is the field's value.
+"""
+
+from typing import Any
+
+from service.compiler.projection import Compiler, Everything
+from service.compiler.selection import Selection, SelectionError
+from service.compiler.statement import TYPE_KEY, Scope, Statement, response_key
+from service.domain.catalog import CATALOG, ENTITY_LABELS, Connection, Hop, OutField
+from service.errors import bad_input
+from service.graph.fragments import RETRACTED, identifier
+
+SEARCH_CANDIDATES = 500  # index hits ranked per search; the page is cut from these
+SEARCH_TYPES = ("Company", "Person", "Facility", "Partnership", "Source")
+MAX_SEARCH_TEXT = 1000  # characters of search text
+MAX_SEARCH_WORDS = 16
+
+
+def _matches(var: str, label: str, retracted: bool) -> str:
+    label = identifier(label)
+    return f"{var}:{label} OR {var}:{RETRACTED}{label}" if retracted else f"{var}:{label}"
+
+
+def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, Any]) -> Statement:
+    """One entity of a type by id; with `includeRetracted`, a retracted one is found too."""
+    scope, node = Scope(), c.var("n")
+    projection = c.object(type_name, {"n": node}, selection.children, scope)
+    found = f"OPTIONAL MATCH ({node}:Entity {{id: {c.param(args['id'])}}})"
+    text = " ".join(
+        [
+            f"{found} WHERE {_matches(node, type_name, bool(args.get('includeRetracted')))}",
+            *scope.calls,
+            f"RETURN CASE WHEN {node} IS NULL THEN null ELSE {projection} END AS result",
+        ]
+    )
+    return Statement(text, c.params)
+
+
+def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
+    """`node(id)`: whichever entity has the id, shaped by the fragments selected."""
+    scope, var = Scope(), c.var("n")
+    retracted = bool(args.get("includeRetracted"))
+    branches = []
+    for type_name in ENTITY_LABELS:
+        body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
+        branches.append(
+            f"WHEN {_matches(var, type_name, retracted)} THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
+        )
+    text = " ".join(
+        [
+            f"OPTIONAL MATCH ({var}:Entity {{id: {c.param(args['id'])}}})",
+            *scope.calls,
+            f"RETURN CASE {' '.join(branches)} ELSE null END AS result",
+        ]
+    )
+    return Statement(text, c.params)
+
+
+def listing(c: Compiler, type_name: str, selection: Selection, args: dict[str, Any]) -> Statement:
+    """A filtered, ordered page of every entity of a type."""
+    scope = Scope()
+    out = OutField(selection.name, "", type_name, Connection(Hop((), True, type_name)), connection=type_name)
+    everything = Everything(type_name, bool(args.get("includeRetracted")))
+    connection = c.related(out, {}, selection, scope, read_as=everything)
+    return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
+
+
+def search(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
+    """Full-text search over names, aliases, legal names, titles and publishers."""
+    text: str = args["text"]
+    if len(text) > MAX_SEARCH_TEXT:
+        raise bad_input(f"text may be at most {MAX_SEARCH_TEXT} characters")
+    first = args["first"]
+    if first < 0:
+        raise bad_input(f"first must be a non-negative integer, got {first}")
+    first = min(first, 100)
+    var, score, rows = c.var("n"), c.var("score"), c.var("rows")
+    inner = Scope()
+    edge_parts: list[list[str]] = []
+    for edges in [s for s in selection.children if s.name == "edges"]:
+        parts = []
+        for child in edges.children:
+            if child.name == "node":
+                parts.append(f"{response_key(child)}: {abstract(c, var, child, inner, SEARCH_TYPES)}")
+            elif child.name == "score":
+                parts.append(f"{response_key(child)}: {score}")
+            elif child.name == "__typename":
+                parts.append(f"{response_key(child)}: 'SearchEdge'")
+            else:
+                raise SelectionError(f"SearchEdge.{child.name} is not compiled")
+        edge_parts.append(parts)
+    nodes_parts = [abstract(c, var, s, inner, SEARCH_TYPES) for s in selection.children if s.name == "nodes"]
+    row = (
+        ", ".join(
+            [
+                *(f"e{i}: {{{', '.join(p)}}}" for i, p in enumerate(edge_parts)),
+                *(f"n{i}: {p}" for i, p in enumerate(nodes_parts)),
+            ]
+        )
+        or "x: 1"
+    )
+    # Prefix matches all score alike in Lucene, so rank by what a reader expects: a name that
+    # starts with the text, then companies before people, facilities, deals and pages.
+    starts = c.param(text.strip().lower())
+    kinds = " ".join(f"WHEN {var}:{t} THEN {i}" for i, t in enumerate(SEARCH_TYPES[:-1]))
+    rank = (
+        f"CASE WHEN toLower(coalesce({var}.name, {var}.title, '')) STARTS WITH {starts} "
+        f"THEN 0 ELSE 1 END, CASE {kinds} ELSE {len(SEARCH_TYPES) - 1} END, {score} DESC, {var}.id"
+    )
+    call = (
+        f"CALL () {{ CALL db.index.fulltext.queryNodes('entity_names', {c.param(lucene_query(text))}, "
+        f"{{limit: {SEARCH_CANDIDATES}}}) YIELD node AS {var}, score AS {score} "
+        f"WITH {var}, {score} ORDER BY {rank} LIMIT {first + 1} "
+        f"{' '.join(inner.calls)} RETURN collect({{{row}}}) AS {rows} }}"
+    )
+    entries, edge_index, node_index = [], 0, 0
+    for child in selection.children:
+        if child.name == "edges":
+            entries.append(f"{response_key(child)}: [x IN {rows}[..{first}] | x.e{edge_index}]")
+            edge_index += 1
+        elif child.name == "nodes":
+            entries.append(f"{response_key(child)}: [x IN {rows}[..{first}] | x.n{node_index}]")
+            node_index += 1
+        elif child.name == "pageInfo":
+            info = {
+                "hasNextPage": f"size({rows}) > {first}",
+                "hasPreviousPage": "false",
+                "endCursor": "null",
+                "startCursor": "null",
+                "__typename": "'PageInfo'",
+            }
+            entries.append(
+                f"{response_key(child)}: {{"
+                + ", ".join(f"{response_key(p)}: {info[p.name]}" for p in child.children)
+                + "}"
+            )
+        elif child.name == "__typename":
+            entries.append(f"{response_key(child)}: 'SearchConnection'")
+    return Statement(f"{call} RETURN {{{', '.join(entries)}}} AS result", c.params)
+
+
+def abstract(c: Compiler, var: str, selection: Selection, scope: Scope, types: tuple[str, ...]) -> str:
+    """An entity of any of `types`, shaped by the fragments selected, with its concrete type."""
+    branches = []
+    for type_name in types:
+        body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
+        branches.append(f"WHEN {var}:{type_name} THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}")
+    return f"CASE {' '.join(branches)} END"
+
+
+_LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
+
+
+def lucene_query(text: str) -> str:
+    """User text as a Lucene query that only ever means "these words" (prefix on the last)."""
+    # Lower case: AND, OR, NOT and TO are operators only in upper case.
+    words = [
+        "".join(f"\\{ch}" if ch in _LUCENE_SPECIAL else ch for ch in word.lower()) for word in text.split()
+    ]
+    words = [w for w in words if w][:MAX_SEARCH_WORDS]
+    if not words:
+        raise bad_input("text has no searchable words")
+    return " AND ".join([*words[:-1], f"{words[-1]}*"]) if len(words) > 1 else f"{words[0]}* OR {words[0]}"
+
+
+_COUNTED = {
+    "companies": "Company",
+    "people": "Person",
+    "facilities": "Facility",
+    "partnerships": "Partnership",
+    "sources": "Source",
+    "events": "Event",
+}
+
+
+def stats(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
+    """Counts of each kind of entity, and of relationships, from the count store."""
+    calls, entries = [], []
+    for child in selection.children:
+        out = c.var("count")
+        if child.name == "__typename":
+            entries.append(f"{response_key(child)}: 'Stats'")
+            continue
+        if child.name == "relationships":
+            calls.append(f"CALL () {{ MATCH ()-[r]->() RETURN count(r) AS {out} }}")
+        elif child.name in _COUNTED:
+            calls.append(f"CALL () {{ MATCH (n:{_COUNTED[child.name]}) RETURN count(n) AS {out} }}")
+        else:
+            raise SelectionError(f"Stats.{child.name} is not compiled")
+        entries.append(f"{response_key(child)}: {out}")
+    return Statement(" ".join([*calls, f"RETURN {{{', '.join(entries)}}} AS result"]), c.params)
+
+
+STATS_FIELDS = {
+    "companies": "Companies, funds, joint ventures and public bodies.",
+    "people": "People.",
+    "facilities": "Facilities.",
+    "partnerships": "Partnerships.",
+    "sources": "Source pages.",
+    "events": "Dated events.",
+    "relationships": "Relationships of every type.",
+}
+_ = CATALOG  # the catalog answers every object this module projects

@@ -1,0 +1,333 @@
+"""Closed vocabularies of the model, each value with its written definition.
+
+The definitions are the contract: schema/README.md prints them, the GraphQL enums take the
+class docstrings and these definitions as their descriptions, and the loader rejects any value
+not listed here.
+"""
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class CompanyKind(StrEnum):
+    """What sort of organisation a company is."""
+
+    COMPANY = "company"
+    INVESTMENT_FUND = "investment_fund"
+    JOINT_VENTURE = "joint_venture"
+    GOVERNMENT_BODY = "government_body"
+    NONPROFIT = "nonprofit"
+    CONSORTIUM = "consortium"
+
+
+COMPANY_KIND_DEFINITIONS: dict[CompanyKind, str] = {
+    CompanyKind.COMPANY: "An operating business (listed or private), including subsidiaries.",
+    CompanyKind.INVESTMENT_FUND: "A fund or sovereign vehicle that mainly invests (e.g. MGX).",
+    CompanyKind.JOINT_VENTURE: "An entity owned by two or more others for one purpose (e.g. Stargate).",
+    CompanyKind.GOVERNMENT_BODY: "A state, municipality or public agency (e.g. a village, WEDC).",
+    CompanyKind.NONPROFIT: "A non-profit organisation (e.g. the OpenAI Foundation).",
+    CompanyKind.CONSORTIUM: "A named group of companies acting together without a common entity.",
+}
+
+
+class PartnershipKind(StrEnum):
+    """What a partnership is about."""
+
+    SUPPLY = "supply"
+    MANUFACTURING = "manufacturing"
+    CLOUD_COMPUTE = "cloud_compute"
+    INVESTMENT = "investment"
+    JOINT_VENTURE = "joint_venture"
+    LEASE = "lease"
+    ACQUISITION = "acquisition"
+    LOAN = "loan"
+    LICENSING = "licensing"
+    STRATEGIC = "strategic"
+    CONSTRUCTION = "construction"
+    POWER = "power"
+    GRANT = "grant"
+
+
+PARTNERSHIP_KIND_DEFINITIONS: dict[PartnershipKind, str] = {
+    PartnershipKind.SUPPLY: "One party sells goods (chips, memory, racks, equipment) to another.",
+    PartnershipKind.MANUFACTURING: "One party makes products to another's design (foundry, contract "
+    "manufacturing, packaging, co-design and build).",
+    PartnershipKind.CLOUD_COMPUTE: "One party buys or reserves computing capacity run by another.",
+    PartnershipKind.INVESTMENT: "Equity, warrants or a funding round: money for ownership.",
+    PartnershipKind.JOINT_VENTURE: "Parties create or hold a common entity together.",
+    PartnershipKind.LEASE: "Use of land, buildings or data-centre capacity for rent.",
+    PartnershipKind.ACQUISITION: "Purchase of a company, a plant or land.",
+    PartnershipKind.LOAN: "Debt financing.",
+    PartnershipKind.LICENSING: "Use of intellectual property for a fee.",
+    PartnershipKind.STRATEGIC: "A collaboration with no stated money or goods changing hands.",
+    PartnershipKind.CONSTRUCTION: "One party develops or builds a facility for another.",
+    PartnershipKind.POWER: "Supply of electricity or powered infrastructure.",
+    PartnershipKind.GRANT: "Public incentives, tax credits or approvals given to a company.",
+}
+
+
+class Status(StrEnum):
+    """Where a partnership stands."""
+
+    RUMORED = "rumored"
+    ANNOUNCED = "announced"
+    UNFINALIZED = "unfinalized"
+    SIGNED = "signed"
+    CLOSED = "closed"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    TERMINATED = "terminated"
+
+
+STATUS_DEFINITIONS: dict[Status, str] = {
+    Status.RUMORED: "Reported by third parties only; no party has confirmed it.",
+    Status.ANNOUNCED: "A party has announced it publicly; terms may be partial.",
+    Status.UNFINALIZED: "Announced as a letter of intent, memorandum, framework or 'up to' "
+    "arrangement; the parties say definitive agreements are pending, or it is non-binding.",
+    Status.SIGNED: "A definitive agreement has been executed.",
+    Status.CLOSED: "The transaction has completed or been funded (investments, acquisitions).",
+    Status.ACTIVE: "A supply or service term is running (e.g. chips are being delivered).",
+    Status.COMPLETED: "The term has ended normally.",
+    Status.CANCELLED: "Abandoned before signing or closing.",
+    Status.TERMINATED: "Ended early after signing.",
+}
+
+
+class PartyRole(StrEnum):
+    """A party's role in a partnership."""
+
+    SUPPLIER = "supplier"
+    CUSTOMER = "customer"
+    MANUFACTURER = "manufacturer"
+    INVESTOR = "investor"
+    INVESTEE = "investee"
+    LESSOR = "lessor"
+    LESSEE = "lessee"
+    LENDER = "lender"
+    BORROWER = "borrower"
+    BUYER = "buyer"
+    SELLER = "seller"
+    JV_PARTNER = "jv_partner"
+    JV_ENTITY = "jv_entity"
+    LICENSOR = "licensor"
+    LICENSEE = "licensee"
+    DEVELOPER = "developer"
+    GRANTOR = "grantor"
+    GRANTEE = "grantee"
+    GUARANTOR = "guarantor"
+    PARTNER = "partner"
+
+
+PARTY_ROLE_DEFINITIONS: dict[PartyRole, str] = {
+    PartyRole.SUPPLIER: "Delivers goods, capacity or power to the customers of the partnership.",
+    PartyRole.CUSTOMER: "Receives goods, capacity or power and pays the suppliers.",
+    PartyRole.MANUFACTURER: "Makes products for the customers (a supplier that builds to order).",
+    PartyRole.INVESTOR: "Puts money into the investees for equity or warrants.",
+    PartyRole.INVESTEE: "Receives the investors' money.",
+    PartyRole.LESSOR: "Lets land, buildings or capacity to the lessees.",
+    PartyRole.LESSEE: "Rents from the lessors.",
+    PartyRole.LENDER: "Lends money to the borrowers.",
+    PartyRole.BORROWER: "Receives the lenders' money and owes it back.",
+    PartyRole.BUYER: "Acquires a company, a plant or land from the sellers.",
+    PartyRole.SELLER: "Sells to the buyers.",
+    PartyRole.JV_PARTNER: "Holds a share of the joint venture entity.",
+    PartyRole.JV_ENTITY: "The joint venture entity itself.",
+    PartyRole.LICENSOR: "Grants the use of intellectual property.",
+    PartyRole.LICENSEE: "Pays for the use of intellectual property.",
+    PartyRole.DEVELOPER: "Develops or builds a facility for the customers.",
+    PartyRole.GRANTOR: "A public body giving incentives or approval.",
+    PartyRole.GRANTEE: "Receives the incentives or approval.",
+    PartyRole.GUARANTOR: "Backs another party's obligation (e.g. buys unsold capacity).",
+    PartyRole.PARTNER: "Takes part without a direction of goods or money (strategic work).",
+}
+
+class MoneyQualifier(StrEnum):
+    """How exact an amount is."""
+
+    EXACT = "exact"
+    UP_TO = "up_to"
+    AT_LEAST = "at_least"
+    APPROXIMATELY = "approximately"
+    UNDISCLOSED = "undisclosed"
+    ESTIMATED = "estimated"
+
+
+MONEY_QUALIFIER_DEFINITIONS: dict[MoneyQualifier, str] = {
+    MoneyQualifier.EXACT: "The amount as stated by a party or a filing.",
+    MoneyQualifier.UP_TO: "A ceiling ('up to'); the money actually committed may be less.",
+    MoneyQualifier.AT_LEAST: "A floor ('more than', 'at least').",
+    MoneyQualifier.APPROXIMATELY: "Rounded by the source ('about', 'roughly', '~').",
+    MoneyQualifier.UNDISCLOSED: "The parties did not disclose a value; amount is empty.",
+    MoneyQualifier.ESTIMATED: "A third party's estimate (analysts, press), not the parties'.",
+}
+
+
+class DatePrecision(StrEnum):
+    """How precisely a date is known (a month is not a day)."""
+
+    DAY = "day"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+
+
+class FacilityKind(StrEnum):
+    """What a facility is."""
+
+    DATA_CENTER = "data_center"
+    DATA_CENTER_CAMPUS = "data_center_campus"
+    SEMICONDUCTOR_FAB = "semiconductor_fab"
+    MEMORY_FAB = "memory_fab"
+    ADVANCED_PACKAGING = "advanced_packaging"
+    FACTORY = "factory"
+    POWER_PLANT = "power_plant"
+    SUPERCOMPUTER = "supercomputer"
+    OFFICE = "office"
+    LAND = "land"
+    SITES = "sites"
+
+
+FACILITY_KIND_DEFINITIONS: dict[FacilityKind, str] = {
+    FacilityKind.DATA_CENTER: "A single data-centre building or cluster.",
+    FacilityKind.DATA_CENTER_CAMPUS: "A site holding several data-centre buildings.",
+    FacilityKind.SEMICONDUCTOR_FAB: "A wafer fabrication plant for logic chips.",
+    FacilityKind.MEMORY_FAB: "A wafer fabrication plant for memory (DRAM, HBM, NAND).",
+    FacilityKind.ADVANCED_PACKAGING: "Chip packaging and test.",
+    FacilityKind.FACTORY: "Assembly or manufacturing of servers, racks or other equipment.",
+    FacilityKind.POWER_PLANT: "Electricity generation or powered infrastructure.",
+    FacilityKind.SUPERCOMPUTER: "A named computing cluster whose building is not separately known.",
+    FacilityKind.OFFICE: "Offices or headquarters.",
+    FacilityKind.LAND: "A plot of land without a stated building.",
+    FacilityKind.SITES: "Several sites reported together (e.g. 'facilities in Virginia').",
+}
+
+
+class FacilityStatus(StrEnum):
+    """Where a facility stands."""
+
+    PROPOSED = "proposed"
+    ANNOUNCED = "announced"
+    APPROVED = "approved"
+    CONSTRUCTION = "construction"
+    OPERATING = "operating"
+    REPURPOSED = "repurposed"
+    SCALED_BACK = "scaled_back"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+FACILITY_STATUS_DEFINITIONS: dict[FacilityStatus, str] = {
+    FacilityStatus.PROPOSED: "Under discussion or reported as planned; no formal announcement.",
+    FacilityStatus.ANNOUNCED: "Publicly announced; construction has not started.",
+    FacilityStatus.APPROVED: "Permits, incentives or board approval granted; not yet built.",
+    FacilityStatus.CONSTRUCTION: "Being built or retrofitted.",
+    FacilityStatus.OPERATING: "In use.",
+    FacilityStatus.REPURPOSED: "Built or planned for one use, now used or being converted for another.",
+    FacilityStatus.SCALED_BACK: "The plan was reduced well below what was announced.",
+    FacilityStatus.CLOSED: "No longer in use.",
+    FacilityStatus.CANCELLED: "Abandoned before it operated.",
+    FacilityStatus.UNKNOWN: "No source gives the current status.",
+}
+
+
+class LocationPrecision(StrEnum):
+    """How precisely a location is known."""
+
+    EXACT = "exact"
+    SITE = "site"
+    CITY = "city"
+    REGION = "region"
+    COUNTRY = "country"
+
+
+class FacilityRole(StrEnum):
+    """How a company is tied to a facility."""
+
+    OWNS = "owns"
+    OPERATES = "operates"
+    DEVELOPS = "develops"
+    OCCUPIES = "occupies"
+
+
+class PositionRole(StrEnum):
+    """The kind of position an executive holds."""
+
+    CEO = "ceo"
+    CFO = "cfo"
+    COO = "coo"
+    CTO = "cto"
+    CPO = "cpo"
+    PRESIDENT = "president"
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    BOARD_MEMBER = "board_member"
+    FOUNDER = "founder"
+    EXECUTIVE = "executive"
+    OTHER = "other"
+
+
+class SourceTier(StrEnum):
+    """How reliable a source is."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+SOURCE_TIER_DEFINITIONS: dict[SourceTier, str] = {
+    SourceTier.A: "Primary: a company or government release text.",
+    SourceTier.B: "An established outlet, or a wire story reprinted in full.",
+    SourceTier.C: "Aggregator, blog, AI-summary site or forum: a lead, to be confirmed before "
+    "it is treated as fact.",
+}
+
+
+class LinkKind(StrEnum):
+    """Kinds of link a path may use."""
+
+    SUPPLY = "SUPPLY"
+    MONEY = "MONEY"
+    OWNERSHIP = "OWNERSHIP"
+    EXECUTIVE = "EXECUTIVE"
+    FACILITY = "FACILITY"
+    PARTNERSHIP = "PARTNERSHIP"
+    HISTORY = "HISTORY"
+
+
+LINK_TYPES: dict[LinkKind, tuple[str, ...]] = {
+    LinkKind.SUPPLY: ("SUPPLIES",),
+    LinkKind.MONEY: ("MONEY_FLOW",),
+    LinkKind.OWNERSHIP: ("INVESTS_IN", "SUBSIDIARY_OF"),
+    LinkKind.EXECUTIVE: ("HOLDS_POSITION",),
+    LinkKind.FACILITY: ("OWNS", "OPERATES", "DEVELOPS", "OCCUPIES", "CONCERNS", "PART_OF"),
+    LinkKind.PARTNERSHIP: ("PARTY_TO",),
+    LinkKind.HISTORY: ("ABOUT",),
+}
+LINK_KIND_DEFINITIONS: dict[LinkKind, str] = {
+    LinkKind.SUPPLY: "SUPPLIES: supplier to customer.",
+    LinkKind.MONEY: "MONEY_FLOW: payer to payee.",
+    LinkKind.OWNERSHIP: "INVESTS_IN and SUBSIDIARY_OF.",
+    LinkKind.EXECUTIVE: "HOLDS_POSITION: a person's title.",
+    LinkKind.FACILITY: "OWNS, OPERATES, DEVELOPS, OCCUPIES, CONCERNS and PART_OF.",
+    LinkKind.PARTNERSHIP: "PARTY_TO: a company in a deal.",
+    LinkKind.HISTORY: "ABOUT: a dated event and what it concerns.",
+}
+DEFAULT_LINKS = tuple(kind for kind in LinkKind if kind is not LinkKind.HISTORY)
+
+
+# Every vocabulary with written definitions, for the GraphQL enums' value descriptions.
+DEFINITIONS: dict[type[StrEnum], Mapping[StrEnum, str]] = {
+    CompanyKind: COMPANY_KIND_DEFINITIONS,
+    PartnershipKind: PARTNERSHIP_KIND_DEFINITIONS,
+    Status: STATUS_DEFINITIONS,
+    PartyRole: PARTY_ROLE_DEFINITIONS,
+    MoneyQualifier: MONEY_QUALIFIER_DEFINITIONS,
+    FacilityKind: FACILITY_KIND_DEFINITIONS,
+    FacilityStatus: FACILITY_STATUS_DEFINITIONS,
+    SourceTier: SOURCE_TIER_DEFINITIONS,
+    LinkKind: LINK_KIND_DEFINITIONS,
+}
+

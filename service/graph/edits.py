@@ -1,0 +1,268 @@
+"""Writes from other services: validated exactly as a load validates, written with the loader's
+statements in one transaction, versioned, and remembered.
+
+Every edit reads the entity's current entry (`service.graph.entries`), changes it, validates
+the result with the entry models and rules, and rewrites the entity's rows and owned links
+(derived links included) as a load would, then stamps the new version and keeps a Change with
+the entry before and after. Anything that fails leaves nothing behind: the transaction is
+rolled back, including the claim of a new id.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncSession
+from pydantic import ValidationError
+
+from service.domain.catalog import CATALOG, SUBJECT_LABELS
+from service.domain.entities import Entry
+from service.domain.roles import Principal
+from service.domain.rules import ANY_ENTITY, entry_problems, references
+from service.graph import history
+from service.graph.entries import entry_data, read_entities_async
+from service.graph.fragments import RETRACTED, identifier
+from service.graph.rows import Rows, add_entry
+from service.graph.writes import DELETE_DERIVED, DELETE_OWNED, WriteMismatch, link_statement, node_statement
+
+API_ORIGIN = "api"
+
+EntryData = dict[str, Any]
+Change = Callable[[EntryData | None], EntryData]
+
+
+@dataclass
+class Written:
+    id: str
+    label: str
+    version: int
+    created: bool
+    changed: list[str]
+
+
+@dataclass
+class Invalid:
+    errors: list[tuple[str, str]]  # (path in the entry, message)
+
+
+@dataclass
+class Missing:
+    id: str
+    message: str
+
+
+@dataclass
+class Clash:
+    id: str
+    message: str
+    current_version: int | None = None
+
+
+Outcome = Written | Invalid | Missing | Clash
+
+
+class _Abort(Exception):
+    """Ends the transaction (rolled back) with an outcome for the client."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(str(outcome))
+        self.outcome = outcome
+
+
+@dataclass
+class Edit:
+    """One entity's change: what to do to its entry, and who asks and why."""
+
+    entity_id: str
+    label: str | None  # known for upserts (the id may be new); None: the entity must exist
+    change: Change
+    action: str
+    principal: Principal
+    reason: str | None = None
+    expected_version: int | None = None
+    extra: list["Edit"] = field(default_factory=list)  # written in the same transaction (an event)
+    must_be: str | None = None  # for edits of existing entities: the kind it must be
+
+
+def client_names(label: str, keys: list[str]) -> list[str]:
+    """Entry keys as clients name them (`legal_name` → `legalName`)."""
+    in_type = CATALOG.inputs.get(f"{label}Input")
+    names = {f.key: f.name for f in in_type.fields} if in_type else {}
+    return sorted(names.get(key, key) for key in keys)
+
+
+class Store:
+    """The graph as the API writes to it: one write transaction per edit."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    def _session(self) -> AsyncSession:
+        # The driver's shared bookmarks: the read that answers `Written.node` sees this write.
+        return self.driver.session(
+            database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+        )
+
+    async def apply(self, edit: Edit) -> Outcome:
+        """Run the edit (and its extras) in one write transaction."""
+
+        async def work(tx: AsyncManagedTransaction) -> Outcome:
+            outcome = await _apply(tx, edit)
+            for extra in edit.extra:
+                await _apply(tx, extra)
+            return outcome
+
+        try:
+            async with self._session() as session:
+                return await session.execute_write(work)
+        except _Abort as abort:
+            return abort.outcome
+
+    async def retract(
+        self, entity_id: str, principal: Principal, reason: str, expected_version: int | None
+    ) -> Outcome:
+        """Hide an entity from live queries; it keeps its node, links and history."""
+
+        async def work(tx: AsyncManagedTransaction) -> Outcome:
+            state = await history.lock(tx, entity_id)
+            if state is None:
+                raise _Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
+            if state["retracted"]:
+                raise _Abort(Clash(entity_id, f"{entity_id!r} is already retracted", state["version"]))
+            _check_version(entity_id, state["version"], expected_version)
+            label = state["label"]
+            before = await _entry(tx, entity_id)
+            await _retract(tx, entity_id, label, reason, principal.key_id)
+            version = state["version"] + 1
+            await history.stamp_version(tx, entity_id, version)
+            await _remember(tx, entity_id, label, version, "retract", principal, reason, before, None, ["retracted"])
+            return Written(entity_id, label, version, False, ["retracted"])
+
+        try:
+            async with self._session() as session:
+                return await session.execute_write(work)
+        except _Abort as abort:
+            return abort.outcome
+
+
+async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
+    entity_id = edit.entity_id
+    state = await history.claim(tx, entity_id, edit.label) if edit.label else await history.lock(tx, entity_id)
+    if state is None:
+        raise _Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
+    if state["retracted"]:
+        raise _Abort(Clash(entity_id, f"{entity_id!r} was retracted; it cannot be written", state["version"]))
+    label = state["label"]
+    wanted = edit.label or edit.must_be
+    if wanted is not None and label != wanted:
+        raise _Abort(Clash(entity_id, f"the id {entity_id!r} belongs to a {label}, not a {wanted}"))
+    created = bool(state["created"])
+    _check_version(entity_id, 0 if created else state["version"], edit.expected_version)
+
+    before = None if created else await _entry(tx, entity_id)
+    data = edit.change(json.loads(json.dumps(before)) if before is not None else None)
+    data["id"] = entity_id
+    model = _validate(label, data)
+    if not created and before is not None and _validate(label, before) == model:
+        return Written(entity_id, label, state["version"], False, [])  # nothing to change
+
+    refs = [
+        {"path": path, "id": ref, "labels": list(SUBJECT_LABELS) if kind == ANY_ENTITY else [kind]}
+        for path, ref, kind in references(model)
+    ]
+    missing = await history.missing_references(tx, refs)
+    if missing:
+        raise _Abort(Invalid([(m["path"], f"no live entity {m['id']!r} of the right kind") for m in missing]))
+    rows = Rows()
+    origin = API_ORIGIN if created or not state["origin"] else str(state["origin"])
+    add_entry(rows, model, origin)
+    await _write_rows(tx, entity_id, rows)
+    version = (0 if created else state["version"]) + 1
+    await history.stamp(tx, entity_id, version, edit.principal.key_id, origin)
+    after = await _entry(tx, entity_id)
+    changed = sorted(k for k in {*(before or {}), *after} if (before or {}).get(k) != after.get(k))
+    await _remember(tx, entity_id, label, version, edit.action, edit.principal, edit.reason, before, after, changed)
+    return Written(entity_id, label, version, created, client_names(label, changed))
+
+
+async def _write_rows(tx: AsyncManagedTransaction, entity_id: str, rows: Rows) -> None:
+    """Replace the entity's owned links (and derived links) and write its rows, as a load would."""
+    for statement in DELETE_OWNED:
+        await (await tx.run(statement, ids=[entity_id])).consume()
+    for label, node_rows in rows.nodes.items():
+        await (await tx.run(node_statement(label, "Entity"), rows=node_rows, load_id="")).consume()
+    for rel, link_rows in rows.links.items():
+        result = await tx.run(link_statement(rel, "Entity"), rows=link_rows)
+        created = (await result.consume()).counters.relationships_created
+        if created != len(link_rows):
+            raise WriteMismatch(f"{rel}: {len(link_rows)} rows but {created} relationships written")
+
+
+async def _retract(tx: AsyncManagedTransaction, entity_id: str, label: str, reason: str, key_id: str) -> None:
+    """Hide an entity from every live query, keeping the node, its links and its history; a
+    partnership's derived links go (they are rebuilt if it is written again)."""
+    kind = identifier(label)
+    for statement in DELETE_DERIVED:
+        await (await tx.run(statement, ids=[entity_id])).consume()
+    result = await tx.run(
+        f"MATCH (n:{kind} {{id: $id}}) REMOVE n:{kind} SET n:{RETRACTED}:{RETRACTED}{kind}, "
+        "n.retracted_reason = $reason, n.retracted_by = $key, n.retracted_at = datetime()",
+        id=entity_id,
+        reason=reason,
+        key=key_id,
+    )
+    await result.consume()
+
+
+def _check_version(entity_id: str, current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        message = f"{entity_id!r} is at version {current}, not {expected}: someone else wrote first"
+        raise _Abort(Clash(entity_id, message, current))
+
+
+def _validate(label: str, data: EntryData) -> Entry:
+    try:
+        model = CATALOG.entities[label].model_validate(data)
+    except ValidationError as error:
+        problems = [(".".join(str(p) for p in e["loc"]) or "(entry)", e["msg"]) for e in error.errors()]
+        raise _Abort(Invalid(problems)) from None
+    problems = list(entry_problems(model))
+    if problems:
+        raise _Abort(Invalid(problems))
+    return model
+
+
+async def _entry(tx: AsyncManagedTransaction, entity_id: str) -> EntryData:
+    records = await read_entities_async(tx, [entity_id])
+    return entry_data(records[0])[1]
+
+
+async def _remember(
+    tx: AsyncManagedTransaction,
+    entity_id: str,
+    label: str,
+    version: int,
+    action: str,
+    principal: Principal,
+    reason: str | None,
+    before: EntryData | None,
+    after: EntryData | None,
+    changed: list[str],
+) -> None:
+    await history.record_change(
+        tx,
+        {
+            "id": f"{entity_id}@{version}",
+            "entity": entity_id,
+            "version": version,
+            "action": action,
+            "key_id": principal.key_id,
+            "key_name": principal.name,
+            "reason": reason,
+            "fields": client_names(label, changed),
+            "before": json.dumps(before, sort_keys=True) if before is not None else None,
+            "after": json.dumps(after, sort_keys=True) if after is not None else None,
+        },
+    )

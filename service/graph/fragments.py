@@ -1,0 +1,52 @@
+"""The model's Cypher vocabulary: how a catalog read (a property, a hop, a read-time rule)
+is written in Cypher, for the query compiler to assemble into statements.
+
+Names come from the declarations (property names, relationship types, labels), which are fixed
+identifiers checked here; values never appear in these fragments, only `$parameters`.
+"""
+
+import re
+
+from service.domain.catalog import Hop
+from service.domain.declare import Now
+from service.domain.vocab import LINK_TYPES
+
+RETRACTED = "Retracted"  # the label every retracted entity carries instead of its kind's
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def identifier(name: str) -> str:
+    """A property, label or relationship type name from the declarations, checked."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not an identifier: {name!r}")
+    return name
+
+
+def prop(var: str, stored: str) -> str:
+    return f"{var}.{identifier(stored)}"
+
+
+def labels(hop: Hop) -> str:
+    return "" if hop.target == "Entity" else f":{identifier(hop.target)}"
+
+
+def pattern(start: str, hop: Hop, end: str, rel: str = "") -> str:
+    """`(start)-[rel:TYPES]->(end:Label)`, or reversed for an incoming hop."""
+    types = "|".join(identifier(r) for r in hop.rels)
+    step = f"[{rel}:{types}]"
+    end_node = f"({end}{labels(hop)})"
+    return f"({start})-{step}->{end_node}" if hop.outgoing else f"({start})<-{step}-{end_node}"
+
+
+def now(rule: Now, rel: str) -> str:
+    """A value computed when read."""
+    match rule:
+        case Now.HELD:
+            return f"({rel}.until IS NULL OR {rel}.until >= date())"
+    raise AssertionError(rule)
+
+
+def link_kind(rel: str) -> str:
+    """The kind of link (`LinkKind`) of the relationship `rel`, by its type."""
+    cases = " ".join(f"WHEN '{t}' THEN '{kind.value}'" for kind, types in LINK_TYPES.items() for t in types)
+    return f"CASE type({rel}) {cases} END"

@@ -1,0 +1,153 @@
+"""`create_app(settings)`: the ASGI application, its driver's lifecycle and its routes.
+
+/graphql goes straight to `GraphQLApp` (a browser's GET gets the GraphiQL page instead); the
+other routes are a small Starlette app: health, metrics and the explorer page. Nothing else is
+served: no OpenAPI or Swagger pages, which would load scripts from elsewhere.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from neo4j import AsyncDriver
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from service.api.engine import Engine
+from service.api.plans import Limits
+from service.api.schema import build_api
+from service.compiler.filters import FilterLimits
+from service.compiler.statement import Statement
+from service.graph import edits
+from service.graph.driver import open_driver
+from service.graph.keys import find_key
+from service.graph.reads import read_result
+from service.http import pages
+from service.http.access import Access
+from service.http.graphql import GraphQLApp, Receive, Scope, Send
+from service.http.health import healthz, readyz
+from service.http.keys import KeyResolver
+from service.http.metrics import configure_request_log, exposition
+from service.settings import Settings
+
+log = logging.getLogger("supplygraph")
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The GraphQL engine with the limits the settings give."""
+    limits = Limits(
+        depth=settings.api_max_depth,
+        aliases=settings.api_max_aliases,
+        tokens=settings.api_max_tokens,
+        fields=settings.api_max_fields,
+        nodes=settings.api_max_cost,
+        mutations=settings.api_max_mutations,
+    )
+    filter_limits = FilterLimits(terms=settings.api_max_filter_terms)
+    return Engine(build_api(), limits, filter_limits, settings.api_introspection)
+
+
+def create_app(settings: Settings) -> "App":
+    state: dict[str, AsyncDriver] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        driver = open_driver(settings)
+        try:
+            await driver.verify_connectivity()
+        except (ServiceUnavailable, Neo4jError, OSError) as error:
+            # Start anyway: /readyz says 503 and requests get SERVICE_UNAVAILABLE until Neo4j
+            # answers, then the driver's pool connects by itself.
+            log.warning("Neo4j at %s is not reachable yet: %s", settings.neo4j_uri, error)
+        state["driver"] = app.state.driver = driver
+        try:
+            yield
+        finally:
+            await driver.close()
+
+    async def read(statement: Statement, causal: bool) -> Any:
+        return await read_result(
+            state["driver"],
+            settings.neo4j_database,
+            statement.text,
+            statement.params,
+            settings.neo4j_query_timeout,
+            causal,
+        )
+
+    keys = KeyResolver(
+        lambda key_id: find_key(state["driver"], settings.neo4j_database, key_id, settings.neo4j_query_timeout),
+        ttl=settings.api_key_cache_seconds,
+    )
+    graphql = GraphQLApp(
+        engine_for(settings),
+        Access(settings, keys),
+        read,
+        lambda: edits.Store(state["driver"], settings.neo4j_database),
+        settings.api_max_body_bytes,
+        settings.api_request_log,
+    )
+    dist = pages.built()
+
+    async def explore(request: Request) -> Response:
+        return pages.page(dist, "explore.html")
+
+    async def metrics(request: Request) -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
+
+    routes: list[Any] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+        Route("/explore", explore),
+    ]
+    if dist is not None:
+        routes.append(Mount(pages.ASSETS_PATH, pages.Assets(directory=dist / "assets"), name="assets"))
+    site = Starlette(routes=routes, lifespan=lifespan)
+    site.state.settings = settings
+    if settings.api_request_log:
+        configure_request_log()
+
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].rstrip("/") == "/graphql":
+            if settings.api_graphiql and pages.wants_page(scope):
+                await pages.page(dist, "graphiql.html")(scope, receive, send)
+            else:
+                await graphql(scope, receive, send)
+            return
+        if scope["type"] == "websocket" and scope["path"].rstrip("/") == "/graphql":
+            # No subscriptions are served: a socket could only be a way around the checks above.
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await site(scope, receive, send)
+
+    if not settings.cors_origins:
+        return App(dispatch, site)
+    # Outermost: rejections carry CORS headers too, so browsers can read them.
+    cors = CORSMiddleware(
+        dispatch,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+        expose_headers=["Retry-After", "Server-Timing"],
+        max_age=600,
+    )
+    return App(cors, site)
+
+
+class App:
+    """The ASGI app: `dispatch` in front, the Starlette site (and its state) behind."""
+
+    def __init__(self, dispatch: Any, site: Starlette) -> None:
+        self.dispatch = dispatch
+        self.state = site.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.dispatch(scope, receive, send)

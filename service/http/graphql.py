@@ -1,0 +1,241 @@
+"""/graphql over HTTP, as the GraphQL-over-HTTP specification says.
+
+A plain ASGI app, so a request costs no framework routing. It accepts POST with a JSON body
+and GET with URL parameters (queries only: a mutation by GET is 405), and answers in the media
+type the client accepts:
+
+- `application/graphql-response+json` (asked for in Accept): request errors (unparseable,
+  invalid, bad variables, over a limit) are 4xx with no `data`;
+- `application/json` (the default, and for `*/*` or no Accept): the legacy behaviour, 200 for
+  every well-formed GraphQL request, request errors without `data` in the body.
+
+Requests that are not GraphQL requests at all (a body that is not a JSON object, a `query` that
+is not a string, non-object `variables` or `extensions`) are 400 in both; an unacceptable Accept
+is 406, a POST that is not JSON 415, a body over API_MAX_BODY_BYTES 413. Authentication (401,
+403) and rate limits (429) carry their own statuses. Every answer is JSON with
+`errors[].extensions.code`; every request is timed, counted and logged (`service.http.metrics`).
+"""
+
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from service.api.engine import Engine, Read, Result
+from service.errors import ErrorCode
+from service.graph import edits
+from service.http.access import Access, Rejection, presented_key
+from service.http.metrics import OperationLabels, RequestRecord, observe
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class BadRequest(Exception):
+    """Not a GraphQL-over-HTTP request: answered with its status and code, before any GraphQL."""
+
+    def __init__(self, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, headers or []
+
+
+@dataclass(frozen=True)
+class Params:
+    query: str
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None
+
+
+def media_type(accept: str) -> str:
+    """The response's media type for an Accept header (RFC 9110 q-values honoured)."""
+    if not accept.strip():
+        return JSON
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        kind, *options = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        kind = kind.lower()
+        if quality > 0 and kind in (GRAPHQL_RESPONSE, JSON, "application/*", "*/*"):
+            chosen = GRAPHQL_RESPONSE if kind == GRAPHQL_RESPONSE else JSON
+            choices.append((quality, -position, chosen))
+    if not choices:
+        raise BadRequest(406, ErrorCode.NOT_ACCEPTABLE, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
+    return max(choices)[2]
+
+
+def _object(value: Any, name: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadRequest(400, ErrorCode.BAD_REQUEST, f"{name} must be a JSON object.")
+    return value
+
+
+def params_of(data: Any) -> Params:
+    """The request parameters of a decoded body (or of URL parameters), checked."""
+    if not isinstance(data, dict):
+        raise BadRequest(400, ErrorCode.BAD_REQUEST, "The body must be a JSON object with a `query` string.")
+    query, name = data.get("query"), data.get("operationName")
+    if not isinstance(query, str):
+        raise BadRequest(400, ErrorCode.BAD_REQUEST, "`query` must be a string holding a GraphQL document.")
+    if name is not None and not isinstance(name, str):
+        raise BadRequest(400, ErrorCode.BAD_REQUEST, "`operationName` must be a string or null.")
+    return Params(query, name, _object(data.get("variables"), "variables"), _object(data.get("extensions"), "extensions"))
+
+
+def _get_params(query_string: bytes) -> Params:
+    fields = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+    data: dict[str, Any] = {"query": fields.get("query"), "operationName": fields.get("operationName") or None}
+    for name in ("variables", "extensions"):
+        if fields.get(name):
+            data[name] = _json(fields[name].encode("latin-1"), name)
+    return params_of(data)
+
+
+def _json(body: bytes, what: str = "The body") -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(400, ErrorCode.BAD_REQUEST, f"{what} is not valid JSON (UTF-8): {error.msg}.") from None
+
+
+class GraphQLApp:
+    """The /graphql endpoint: HTTP in, the engine, HTTP out."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        access: Access,
+        read: Read,
+        store: Callable[[], edits.Store],
+        max_body: int,
+        log_requests: bool,
+    ) -> None:
+        self.engine = engine
+        self.access = access
+        self.read = read
+        self.store = store
+        self.max_body = max_body
+        self.log_requests = log_requests
+        self.labels = OperationLabels()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        record = RequestRecord()
+        media = JSON
+        try:
+            media = media_type(_header(scope, b"accept"))
+            status, payload = await self._handle(scope, receive, record)
+        except BadRequest as error:
+            record.path, record.error_codes = "rejected", [error.code]
+            status, payload = error.status, _errors(str(error), error.code)
+            await _respond(send, status, payload, media, started, error.headers)
+        else:
+            await _respond(send, status, payload, media, started, [])
+        record.http_status = status
+        observe(record, time.perf_counter() - started, self.log_requests)
+
+    async def _handle(self, scope: Scope, receive: Receive, record: RequestRecord) -> tuple[int, dict[str, Any]]:
+        method = scope["method"]
+        if method not in ("GET", "POST"):
+            raise BadRequest(405, ErrorCode.METHOD_NOT_ALLOWED, "Use GET or POST.", [(b"allow", b"GET, POST")])
+        headers = {bytes(k).lower(): bytes(v) for k, v in scope.get("headers", ())}
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body:
+            raise _too_large(self.max_body)
+        client = scope.get("client")
+        admitted = await self.access.admit(client[0] if client else "unknown", presented_key(headers), True)
+        if isinstance(admitted, Rejection):
+            raise BadRequest(admitted.status, admitted.code, admitted.message, admitted.headers)
+        if method == "GET":
+            params = _get_params(scope.get("query_string", b""))
+        else:
+            content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+            if content_type != b"application/json":
+                raise BadRequest(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "POST a JSON body (Content-Type: application/json).")
+            params = params_of(_json(await _read_body(receive, self.max_body)))
+        result = await self.engine.execute(
+            params.query,
+            params.operation_name,
+            params.variables,
+            principal=admitted,
+            read=self.read,
+            store=self.store(),
+            read_only=method == "GET",
+        )
+        record.operation = self.labels(result.operation)
+        record.statements, record.error_codes = result.statements, result.error_codes
+        record.path = "rejected" if result.request_error else result.kind
+        return _status(result, _header(scope, b"accept")), result.payload
+
+
+def _status(result: Result, accept: str) -> int:
+    if not result.request_error:
+        return 200
+    if result.status in (401, 403, 405):
+        return result.status
+    return result.status if media_type(accept) == GRAPHQL_RESPONSE else 200
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if bytes(key).lower() == name:
+            return bytes(value).decode("latin-1")
+    return ""
+
+
+def _errors(message: str, code: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def _too_large(limit: int) -> BadRequest:
+    return BadRequest(
+        413, ErrorCode.PAYLOAD_TOO_LARGE, f"The request body is over {limit} bytes.", [(b"connection", b"close")]
+    )
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The whole body; 413 as soon as it passes `limit` bytes."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _respond(
+    send: Send, status: int, payload: dict[str, Any], media: str, started: float, extra: list[tuple[bytes, bytes]]
+) -> None:
+    body = orjson.dumps(payload)
+    headers = [
+        (b"content-type", f"{media}; charset=utf-8".encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.3f}".encode()),
+        *extra,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,69 @@
+"""The GraphQL schema as a contract: the exported SDL, descriptions, and a source for every field."""
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    build_schema,
+    find_breaking_changes,
+)
+
+from service.api.limits import ANALYTICS_TYPES
+from service.api.schema import build_api, committed_sdl, sdl
+from service.domain.catalog import CATALOG
+
+API = build_api()
+# Fields every connection and search answer has, compiled structurally.
+STRUCTURAL = {"cursor", "node", "edges", "nodes", "totalCount", "pageInfo", "score"}
+# Built from a write's outcome, or by the analytics statements by field name, or counted.
+ANSWERS = {"Query", "Mutation", "Written", "ValidationError", "FieldError", "NotFound", "Conflict", "Stats"}
+ANSWERS |= ANALYTICS_TYPES | {"RankingEntry", "LinkCount", "MoneyByStatus", "PageInfo", "SearchEdge"}
+
+
+def test_exported_sdl_matches_the_code() -> None:
+    assert committed_sdl() == sdl(API.schema), "run `make schema` and commit service/api/schema.graphql"
+
+
+def test_the_committed_sdl_has_no_breaking_change_against_the_code() -> None:
+    # The drift test above catches any change; this one says which would break clients.
+    assert find_breaking_changes(build_schema(committed_sdl()), API.schema) == []
+
+
+def test_every_type_field_and_argument_is_described() -> None:
+    missing = []
+    for name, graphql_type in API.schema.type_map.items():
+        if name.startswith("__") or name in ("String", "Int", "Float", "Boolean", "ID"):
+            continue
+        if not graphql_type.description:
+            missing.append(name)
+        if isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
+            for field_name, field in graphql_type.fields.items():
+                if not field.description:
+                    missing.append(f"{name}.{field_name}")
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    if not arg.description:
+                        missing.append(f"{name}.{field_name}({arg_name})")
+        if isinstance(graphql_type, GraphQLEnumType) and name == "Status":
+            missing.extend(f"Status.{v}" for v, value in graphql_type.values.items() if not value.description)
+    assert missing == []
+
+
+def test_every_object_field_comes_from_the_catalog() -> None:
+    """No field is declared twice: each one of an object type is read off the catalog, or is
+    part of a connection, or of an answer built elsewhere (listed above)."""
+    missing = []
+    for name, graphql_type in API.schema.type_map.items():
+        if name.startswith("__") or name in ANSWERS or not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        if name.endswith(("Connection", "Edge")):
+            continue
+        catalog = CATALOG.outputs[name].fields
+        extra = {"stats"} if name == "Company" else set()
+        missing += [f"{name}.{f}" for f in graphql_type.fields if f not in catalog and f not in extra | STRUCTURAL]
+    assert missing == []
+
+
+def test_every_root_field_has_what_runs_it() -> None:
+    assert set(API.schema.query_type.fields) == set(API.queries)  # type: ignore[union-attr]
+    assert set(API.schema.mutation_type.fields) == set(API.mutations)  # type: ignore[union-attr]

@@ -1,0 +1,78 @@
+"""The README's example queries run against the seeded graph and answer what they promise."""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from tests.support import REPO_ROOT
+from tests.support import ApiProcess, graphql
+
+EXAMPLES = dict(
+    re.findall(r"```graphql\n# example: ([\w-]+)\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.DOTALL)
+)
+
+
+def _suppliers(data: dict[str, Any]) -> None:
+    edges = data["company"]["suppliers"]["edges"]
+    names = {e["node"]["name"] for e in edges}
+    assert {"Foxconn", "Nvidia", "AMD", "Broadcom"} <= names
+    assert all(e["partnerships"] and e["partnerships"][0]["sources"]["nodes"] for e in edges)
+
+
+def _facilities(data: dict[str, Any]) -> None:
+    edges = data["company"]["facilities"]["edges"]
+    states = {e["node"]["location"]["state"] for e in edges}
+    assert {"Wisconsin", "Ohio", "Texas", "Virginia", "Indiana"} <= states
+    assert all(e["node"]["sources"]["nodes"] for e in edges)
+
+
+def _deals(data: dict[str, Any]) -> None:
+    deals = data["partnerships"]["nodes"]
+    amounts = [d["value"]["amount"] for d in deals]
+    assert deals and amounts == sorted(amounts, reverse=True) and min(amounts) >= 1e10
+    assert "Nvidia–OpenAI 10 GW systems and investment letter of intent" in {d["name"] for d in deals}
+
+
+def _positions(data: dict[str, Any]) -> None:
+    positions = data["person"]["positions"]["nodes"]
+    assert {("Foxconn", "CHAIR"), ("Foxconn", "CEO")} <= {
+        (p["company"]["name"], p["role"]) for p in positions
+    }
+
+
+def _fact(data: dict[str, Any]) -> None:
+    deal = data["partnership"]
+    assert deal["status"] == "UNFINALIZED" and deal["value"]["qualifier"] == "UP_TO"
+    assert any("100 billion" in (s["quote"] or "") for s in deal["sources"]["nodes"])
+
+
+CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "who-supplies-openai": _suppliers,
+    "foxconn-us-facilities": _facilities,
+    "unfinalized-deals-by-value": _deals,
+    "executive-positions": _positions,
+    "fact-and-source": _fact,
+}
+
+
+def test_the_readme_has_the_five_examples() -> None:
+    assert set(EXAMPLES) == set(CHECKS)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_readme_example(seeded: Driver, api: ApiProcess, name: str) -> None:
+    result = graphql(api.url, EXAMPLES[name])
+    assert "errors" not in result, result
+    assert result["extensions"]["statements"] == 1
+    CHECKS[name](result["data"])
+
+
+def test_every_graphql_block_in_the_readme_runs(seeded: Driver, api: ApiProcess) -> None:
+    blocks = re.findall(r"```graphql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.DOTALL)
+    assert len(blocks) > len(EXAMPLES)
+    for block in blocks:
+        result = graphql(api.url, block)
+        assert "errors" not in result, (block, result)

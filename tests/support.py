@@ -1,0 +1,165 @@
+"""Helpers for tests that talk to the run's Neo4j: wiping and seeding the graph, the seed CLI,
+the API in a process of its own, keys, and a GraphQL call over HTTP."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, GraphDatabase
+
+from neo4j_local.server import free_port
+from seed.cli import DATA_DIR
+from seed.loader import load_curated
+from seed.validate import load_dataset
+from service.domain.roles import Role
+from service.http.keys import new_key
+from service.graph.keys import create_key
+from service.graph.constraints import apply_constraints
+from dataclasses import dataclass
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEST_PASSWORD = "supplygraph-test-pw"
+
+
+@dataclass(frozen=True)
+class Neo4jServer:
+    uri: str
+    user: str
+    password: str
+    local: object | None = None  # the LocalNeo4j when this run started one
+
+    def env(self) -> dict[str, str]:
+        """Environment that points the service and the seed loader at this server."""
+        return {"NEO4J_URI": self.uri, "NEO4J_USER": self.user, "NEO4J_PASSWORD": self.password}
+
+
+Snapshot = tuple[list[Any], list[Any]]
+
+
+def _batched_delete(driver: Driver, where: str = "") -> None:
+    # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+    with driver.session() as session:
+        session.run(
+            "MATCH (n) " + where + " CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+        ).consume()
+
+
+def wipe(driver: Driver) -> None:
+    _batched_delete(driver)
+
+
+def run_seed(
+    server: Neo4jServer, *args: str, extra_env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m seed ARGS` against the test server, as a user would."""
+    env = {**os.environ, **server.env(), **(extra_env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "seed", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def snapshot(driver: Driver) -> Snapshot:
+    """Every node (labels, properties) and relationship (type, ends, properties), sorted."""
+    nodes, _, _ = driver.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props"
+    )
+    return (
+        sorted((sorted(r["labels"]), sorted(r["props"].items())) for r in nodes),
+        sorted((r["type"], r["a"], r["b"], sorted(r["props"].items())) for r in rels),
+    )
+
+
+def wait_for_http(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the API process exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+class ApiProcess:
+    """`python -m service` on a free port, pointed at a given Neo4j."""
+
+    def __init__(self, server: Neo4jServer, log: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, **server.env(), "API_PORT": str(self.port), "API_HOST": "127.0.0.1"}
+        # Every test request comes from 127.0.0.1: the rate limits are off unless a test sets them.
+        env.update({"API_RATE_LIMIT_ANONYMOUS": "0", "API_RATE_LIMIT_KEYED": "0"})
+        env.update(extra_env or {})
+        self.log = log
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "service"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_http(f"{self.url}/healthz", 30, self.process)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self._log.close()
+
+
+def seed_only(driver: Driver) -> Driver:
+    """Exactly the curated seed data: other data removed (API keys kept), then a (usually no-op)
+    curated load."""
+    _batched_delete(driver, "WHERE NOT n:ApiKey AND (n.origin IS NULL OR n.origin <> 'seed')")
+    apply_constraints(driver, "neo4j")
+    load_curated(driver, "neo4j", load_dataset(DATA_DIR))
+    return driver
+
+
+def api_key(driver: Driver, name: str, role: Role) -> str:
+    """A new API key's text, stored as `python -m service keys create` stores it."""
+    key = new_key()
+    create_key(driver, "neo4j", key.id, name, role.value, key.hash)
+    return key.text
+
+
+def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    import json
+
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    request = urllib.request.Request(
+        f"{url}/graphql", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        result: dict[str, Any] = json.loads(response.read())
+    return result
+
+
+__all__ = [
+    "REPO_ROOT",
+    "TEST_PASSWORD",
+    "Neo4jServer",
+    "ApiProcess",
+    "Snapshot",
+    "api_key",
+    "graphql",
+    "run_seed",
+    "seed_only",
+    "snapshot",
+    "wait_for_http",
+    "wipe",
+]
