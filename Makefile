@@ -1,18 +1,20 @@
 # The two commands: `make run` (the service, foreground) and `make test` (lint, types, tests).
-# Everything installs itself into .venv on first use.
+# Everything installs itself into .venv on first use, with the versions constraints.txt pins.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test lint typecheck pytest seed check schema tools wrk chromium web bench bench-smoke bench-load bench-api bench-analytics clean
+.PHONY: run up down test lint typecheck pytest seed check audit keys schema constraints tools wrk chromium web \
+	bench bench-smoke bench-load bench-api bench-analytics clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	@echo "[make] installing the project and its tools into $(VENV) (first run: a minute or two)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
 run: $(STAMP) web
@@ -30,9 +32,17 @@ seed: $(STAMP)
 check: $(STAMP)
 	$(PY) -m seed check
 
+audit: $(STAMP)
+	$(PY) -m seed audit
+
+# API keys without activating the venv: make keys ARGS="create --name news-ingest --role editor"
+keys: $(STAMP)
+	@$(PY) -m service keys $(ARGS)
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(PY) -m mypy .
@@ -42,16 +52,39 @@ pytest: $(STAMP) tools
 
 test: lint typecheck pytest
 
+# The SDL clients read (service/api/schema.graphql), written from the code.
+schema: $(STAMP)
+	$(PY) -m service schema
+
+# Re-pin every dependency to what a fresh install resolves today (review the diff, then commit).
+constraints:
+	rm -rf .constraints-venv && $(PYTHON) -m venv .constraints-venv
+	.constraints-venv/bin/pip install --quiet --upgrade pip
+	.constraints-venv/bin/pip install --quiet -e ".[dev]"
+	{ echo "# Every dependency at the version the tests passed with; make installs with these (pip -c)."; \
+	  echo "# make constraints re-resolves them from the registry: review the diff, run make test, commit."; \
+	  .constraints-venv/bin/pip freeze --exclude-editable | grep -v "^-e "; } > constraints.txt
+	rm -rf .constraints-venv
+
 # The benchmark's tools: wrk (the load generator, from the distribution's packages) and the npm
 # packages of the peer it is compared with (bench/compare/peer, @neo4j/graphql).
 PEER := bench/compare/peer
 PEER_STAMP := $(PEER)/node_modules/.package-lock.json
 
-tools: wrk chromium web $(PEER_STAMP)
+# The real clients of tests/clients: Apollo Client and graphql-http's audit (npm packages), and
+# ariadne-codegen in a venv of its own, since every release of it requires graphql-core<3.3.
+CLIENTS := tests/clients/js
+CLIENTS_STAMP := $(CLIENTS)/node_modules/.package-lock.json
+CODEGEN := tests/clients/codegen
+CODEGEN_VENV := $(VENV)/codegen
+CODEGEN_STAMP := $(CODEGEN_VENV)/.installed
+
+tools: wrk chromium web $(PEER_STAMP) $(CLIENTS_STAMP) $(CODEGEN_STAMP)
 
 wrk:
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "[make] installing wrk (apt-get)"; \
 	    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
 	  else echo "wrk is needed for the benchmark and its test: apt-get install wrk (or brew install wrk)"; exit 1; fi; }
 
@@ -60,12 +93,25 @@ wrk:
 chromium:
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "[make] installing chromium (apt-get)"; \
 	    apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
 	  else echo "chromium is needed for the browser tests: apt-get install chromium"; exit 1; fi; }
 
 $(PEER_STAMP): $(PEER)/package-lock.json
 	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed for the peer (bench/compare/peer)"; exit 1; }
+	@echo "[make] installing the benchmark's peer (npm ci)"
 	npm ci --prefix $(PEER) --no-audit --no-fund --loglevel=error
+
+$(CLIENTS_STAMP): $(CLIENTS)/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed for the client tests (tests/clients/js)"; exit 1; }
+	@echo "[make] installing the client tests' npm packages"
+	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
+
+$(CODEGEN_STAMP): $(CODEGEN)/requirements.txt
+	@echo "[make] installing ariadne-codegen for the client tests"
+	$(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet -r $(CODEGEN)/requirements.txt
+	@touch $(CODEGEN_STAMP)
 
 bench: $(STAMP) tools
 	$(PY) -m bench.compare
@@ -85,14 +131,11 @@ bench-analytics: $(STAMP)
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
 
-schema: $(STAMP)
-	$(PY) -m service.api.export
-
 # The browser pages (GraphiQL at /graphql, the explorer at /explore): npm packages built by Vite
-# into web/dist; rebuilt only when a source or the lockfile changed (the stamp web/dist/.built).
+# into service/http/dist (package data); rebuilt only when a source or the lockfile changed.
 WEB := web
 WEB_MODULES := $(WEB)/node_modules/.package-lock.json
-WEB_STAMP := $(WEB)/dist/.built
+WEB_STAMP := service/http/dist/.built
 WEB_SOURCES := $(WEB)/package.json $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(wildcard $(WEB)/*.html $(WEB)/.prettier*) \
 	$(shell find $(WEB)/src -type f 2>/dev/null)
 
@@ -100,9 +143,11 @@ web: $(WEB_STAMP)
 
 $(WEB_MODULES): $(WEB)/package-lock.json
 	@command -v npm >/dev/null || { echo "Node.js 20+ and npm are needed to build the browser pages (web/)"; exit 1; }
+	@echo "[make] installing the browser pages' npm packages"
 	npm ci --prefix $(WEB) --no-audit --no-fund --loglevel=error
 
 $(WEB_STAMP): $(WEB_MODULES) $(WEB_SOURCES)
+	@echo "[make] building the browser pages (GraphiQL, /explore)"
 	npm run --prefix $(WEB) --silent check
 	npm run --prefix $(WEB) --silent build -- --logLevel warn
 	@touch $(WEB_STAMP)

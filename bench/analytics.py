@@ -3,11 +3,12 @@
     python bench/analytics.py [--sizes 10000,100000] [--runs 7]
 
 For each size (companies; about ten relationships each) it generates the synthetic data, bulk-loads
-it into a fresh local Neo4j, then runs every analytics root field through the same compiler and
-timeout as the API (statements only; HTTP is measured by bench/api_latency.py). Numbers only.
+it into a fresh local Neo4j, then runs every analytics root field through the API's engine, in this
+process (HTTP is measured by bench/api_latency.py). Numbers only.
 """
 
 import argparse
+import asyncio
 import shutil
 import statistics
 import tempfile
@@ -15,122 +16,60 @@ import time
 from pathlib import Path
 from typing import Any
 
-from neo4j import GraphDatabase, Query
-from neo4j.exceptions import ClientError
+from neo4j import AsyncGraphDatabase
 
 from neo4j_local import LocalNeo4j
 from neo4j_local.server import free_port
 from seed.bulk import bulk_load
 from seed.synthetic import generate
 from seed.yaml_files import data_files
-from service.graph.query import analytics
-from service.graph.query.compiler import Compiler
-from service.graph.query.selection import Selection as S
+from service.compiler.statement import Statement
+from service.graph import edits
+from service.graph.reads import read_result
+from service.http.app import engine_for
+from service.settings import Settings
 
 PASSWORD = "bench-password-1"  # noqa: S105 - throwaway local server
 TIMEOUT = 15.0
 
-COMPANY = [S("id", "id"), S("name", "name")]
-TIERS = [
-    S("truncated", "truncated"),
-    S(
-        "entries",
-        "entries",
-        {},
-        [S("tier", "tier"), S("company", "company", {}, COMPANY), S("paths", "paths", {}, [S("id", "id")])],
-    ),
-]
-QUERIES: dict[str, Any] = {
-    "supplyChain up 3": (
-        analytics.supply_chain,
-        S("q", "q", {"company": "syn-company-0", "maxDepth": 3}, TIERS),
-    ),
+TIERS = "truncated entries { tier company { id name } paths { id } }"
+QUERIES: dict[str, str] = {
+    "supplyChain up 3": f'{{ q: supplyChain(company: "syn-company-0", maxDepth: 3) {{ {TIERS} }} }}',
     "supplyChain down 6": (
-        analytics.supply_chain,
-        S("q", "q", {"company": "syn-company-4", "maxDepth": 6, "direction": "DOWNSTREAM"}, TIERS),
+        f'{{ q: supplyChain(company: "syn-company-4", maxDepth: 6, direction: DOWNSTREAM) {{ {TIERS} }} }}'
     ),
-    "connections 4": (
-        analytics.connections,
-        S(
-            "q",
-            "q",
-            {"from": "syn-company-1", "to": "syn-company-7"},
-            [
-                S("truncated", "truncated"),
-                S(
-                    "paths",
-                    "paths",
-                    {},
-                    [
-                        S("length", "length"),
-                        S(
-                            "steps",
-                            "steps",
-                            {},
-                            [
-                                S("relationship", "relationship"),
-                                S("partnership", "partnership", {}, [S("id", "id")]),
-                            ],
-                        ),
-                    ],
-                ),
-            ],
-        ),
-    ),
-    "circularFlows 4": (
-        analytics.circular_flows,
-        S(
-            "q",
-            "q",
-            {"involving": "syn-company-3", "maxLength": 4},
-            [S("loops", "loops", {}, [S("length", "length"), S("valueUsd", "valueUsd")])],
-        ),
-    ),
-    "circularFlows all 3": (
-        analytics.circular_flows,
-        S(
-            "q",
-            "q",
-            {"maxLength": 3},
-            [S("loops", "loops", {}, [S("length", "length"), S("valueUsd", "valueUsd")])],
-        ),
-    ),
-    "exposure facility 3": (analytics.exposure, S("q", "q", {"facility": "syn-facility-0"}, TIERS)),
-    "rankings suppliers": (
-        analytics.rankings,
-        S(
-            "q",
-            "q",
-            {"by": "MOST_DEPENDED_ON_SUPPLIERS", "first": 10},
-            [S("rank", "rank"), S("score", "score"), S("company", "company", {}, COMPANY)],
-        ),
-    ),
-    "rankings money hubs": (
-        analytics.rankings,
-        S(
-            "q",
-            "q",
-            {"by": "LARGEST_MONEY_HUBS", "first": 10},
-            [S("rank", "rank"), S("score", "score"), S("company", "company", {}, COMPANY)],
-        ),
-    ),
+    "connections 4": '{ q: connections(from: "syn-company-1", to: "syn-company-7") '
+    "{ truncated paths { length steps { relationship partnership { id } } } } }",
+    "circularFlows 4": '{ q: circularFlows(involving: "syn-company-3", maxLength: 4) '
+    "{ loops { length valueUsd } } }",
+    "circularFlows all 3": "{ q: circularFlows(maxLength: 3) { loops { length valueUsd } } }",
+    "exposure facility 3": f'{{ q: exposure(facility: "syn-facility-0") {{ {TIERS} }} }}',
+    "rankings suppliers": "{ q: rankings(by: MOST_DEPENDED_ON_SUPPLIERS, first: 10) "
+    "{ rank score company { id name } } }",
+    "rankings money hubs": "{ q: rankings(by: LARGEST_MONEY_HUBS, first: 10) "
+    "{ rank score company { id name } } }",
 }
 
 
-def _measure(uri: str, runs: int) -> None:
-    with GraphDatabase.driver(uri, auth=("neo4j", PASSWORD), notifications_min_severity="OFF") as driver:
-        for name, (build, selection) in QUERIES.items():
+async def _measure(uri: str, runs: int) -> None:
+    """Each query through the API's own engine (its compiler, its timeout), without HTTP."""
+    engine = engine_for(Settings(_env_file=None))
+    async with AsyncGraphDatabase.driver(
+        uri, auth=("neo4j", PASSWORD), notifications_min_severity="OFF"
+    ) as driver:
+
+        async def read(statement: Statement, causal: bool) -> Any:
+            return await read_result(driver, "neo4j", statement.text, statement.params, TIMEOUT, causal)
+
+        store = edits.Store(driver, "neo4j")
+        for name, query in QUERIES.items():
             timings: list[float] = []
             outcome = "ok"
             for _ in range(runs + 2):
-                statement = build(Compiler(), selection)
                 started = time.perf_counter()
-                try:
-                    driver.execute_query(
-                        Query(statement.text, timeout=TIMEOUT), statement.params, routing_="r"
-                    )
-                except ClientError as error:
-                    outcome = f"rejected ({error.code.rsplit('.', 1)[-1]})"
+                result = await engine.execute(query, None, None, principal=None, read=read, store=store)
+                if errors := result.payload.get("errors"):
+                    outcome = f"rejected ({errors[0]['extensions']['code']})"
                     break
                 timings.append((time.perf_counter() - started) * 1000)
             measured = sorted(timings[2:]) or [float("nan")]
@@ -162,7 +101,7 @@ def main() -> int:
             generate(work / "data", companies=companies, seed=42)
             report = bulk_load(local, "neo4j", list(data_files(work / "data")), origin="synthetic")
             print(f"{companies:,} companies, {report.relationships_written:,} relationships:")
-            _measure(local.uri, args.runs)
+            asyncio.run(_measure(local.uri, args.runs))
         finally:
             local.stop()
             shutil.rmtree(work, ignore_errors=True)

@@ -26,7 +26,7 @@ from seed.bulk import bulk_load
 from seed.loader import load_staged
 from seed.synthetic import generate
 from seed.yaml_files import data_files
-from service.graph.schema import apply_schema
+from service.graph.constraints import apply_constraints
 
 TARGET = 50_000
 PASSWORD = "bench-password-1"  # noqa: S105 - throwaway local server
@@ -50,7 +50,7 @@ def _run(mode: str, files: list[Path], work: Path) -> None:
             report = bulk_load(local, "neo4j", files, origin="synthetic")
         else:
             with GraphDatabase.driver(uri, auth=auth) as driver:
-                apply_schema(driver, "neo4j")
+                apply_constraints(driver, "neo4j")
                 report = load_staged(driver, "neo4j", files, origin="synthetic", show_progress=False)
         rate = report.relationships_written / report.seconds
         if report.phases:

@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from seed.validate import KINDS, DataError, IdIndex, _field_name, kind_noun
+from seed.yaml_files import YamlSyntaxError, line_of, read_file
 from service.domain.entities import Source, Sourced
 from service.domain.rules import entry_problems, references
 from service.domain.values import LINE_KEY
-from seed.yaml_files import YamlSyntaxError, line_of, read_file
 
 Entry = Source | Sourced
 

@@ -4,17 +4,17 @@ Every problem becomes one `DataError`, printed as `file:line: entry id: field: m
 loader writes nothing unless the list is empty.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from seed.yaml_files import RawFile, YamlSyntaxError, data_files, line_of, read_file
 from service.domain.entities import SECTIONS, Company, Event, Facility, Partnership, Person, Source, Sourced
 from service.domain.rules import ANY_ENTITY, entry_problems, references
 from service.domain.values import LINE_KEY
-from seed.yaml_files import RawFile, YamlSyntaxError, data_files, line_of, read_file
 
 KINDS: dict[str, type[BaseModel]] = dict(SECTIONS)
 

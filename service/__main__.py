@@ -1,29 +1,43 @@
 """`python -m service`: serve the API with uvicorn as production would (no reload).
 
-`python -m service keys create|list|revoke` manages API keys instead (`service.keys_cli`).
+`python -m service keys create|list|revoke` manages API keys instead (`service.keys_cli`);
+`python -m service schema` writes the SDL clients read to service/api/schema.graphql.
 """
 
 import argparse
 import os
 import shutil
 import tempfile
+from importlib.resources import files
+from pathlib import Path
 
 import uvicorn
 
 from service import keys_cli
+from service.api.schema import SDL_FILE, build_api, sdl
 from service.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m service", description="The Supplygraph API.")
-    commands = parser.add_subparsers(dest="command", metavar="{serve,keys}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema}")
     commands.add_parser("serve", help="Serve the API (the default).")
+    commands.add_parser("schema", help="Write the SDL to service/api/schema.graphql (make schema).")
     keys_cli.add_commands(commands.add_parser("keys", help="Create, list and revoke API keys."))
     args = parser.parse_args(argv)
+    if args.command == "schema":
+        raise SystemExit(write_schema())
     settings = Settings()
     if args.command == "keys":
         raise SystemExit(keys_cli.run(args, settings))
     serve(settings)
+
+
+def write_schema() -> int:
+    path = Path(str(files("service.api").joinpath(SDL_FILE)))
+    path.write_text(sdl(build_api().schema), encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
 
 
 def serve(settings: Settings) -> None:

@@ -21,7 +21,6 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"  # no key where one is needed, or a bad one (HTTP 401)
     FORBIDDEN = "FORBIDDEN"  # the key's role does not allow this (HTTP 403)
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"  # a mutation sent by GET (HTTP 405)
-    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"  # no media type the client accepts (HTTP 406)
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"  # a POST body that is not JSON (HTTP 415)
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"  # body over API_MAX_BODY_BYTES (HTTP 413)
     RATE_LIMITED = "RATE_LIMITED"  # over the caller's rate (HTTP 429)

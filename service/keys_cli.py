@@ -12,9 +12,9 @@ from datetime import datetime
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from service.http.keys import new_key
 from service.domain.roles import Role
 from service.graph.keys import KeyInfo, create_key, list_keys, revoke_key
+from service.http.keys import new_key
 from service.settings import Settings
 
 ROLES_HELP = "reader: queries (when keys are required); editor: writes; admin: retractions too."

@@ -51,10 +51,14 @@ class Settings(BaseSettings):
         default=50_000, ge=1, description="Items a query could return (product of page sizes)."
     )
     api_max_fields: int = Field(
-        default=1000, ge=1, description="Fields a document may select, fragments expanded (checked before validation)."
+        default=1000,
+        ge=1,
+        description="Fields a document may select, fragments expanded (checked before validation).",
     )
     api_max_filter_terms: int = Field(
-        default=100, ge=1, description="Conditions one field's `where` may hold, related-item filters included."
+        default=100,
+        ge=1,
+        description="Conditions one field's `where` may hold, related-item filters included.",
     )
     api_max_mutations: int = Field(default=10, ge=1, description="Root mutation fields one request may have.")
     api_max_body_bytes: int = Field(

@@ -8,11 +8,11 @@ data folder and stopped at the end.
 
 import os
 import shutil
-import tempfile
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import AsyncGraphDatabase, Driver, GraphDatabase
@@ -34,6 +34,7 @@ from tests.support import (
     seed_only,
     wipe,
 )
+
 
 @pytest.fixture(scope="session")
 def docker_compose_file() -> str:
@@ -136,7 +137,9 @@ def keys(driver: Driver) -> Iterator[dict[str, str]]:
 async def engine(neo4j_server: Neo4jServer) -> AsyncIterator[Callable[..., Awaitable[dict[str, Any]]]]:
     """The GraphQL engine in this process, with default settings, over the run's Neo4j: no HTTP.
     `await engine(query, variables, principal=...)` answers with the response payload."""
-    settings = Settings(neo4j_uri=neo4j_server.uri, neo4j_user=neo4j_server.user, neo4j_password=neo4j_server.password)
+    settings = Settings(
+        neo4j_uri=neo4j_server.uri, neo4j_user=neo4j_server.user, neo4j_password=neo4j_server.password
+    )
     core: Engine = engine_for(settings)
     async with AsyncGraphDatabase.driver(
         neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password), notifications_min_severity="OFF"

@@ -6,21 +6,20 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver
 
 from neo4j_local.server import free_port
 from seed.cli import DATA_DIR
 from seed.loader import load_curated
 from seed.validate import load_dataset
 from service.domain.roles import Role
-from service.http.keys import new_key
-from service.graph.keys import create_key
 from service.graph.constraints import apply_constraints
-from dataclasses import dataclass
+from service.graph.keys import create_key
+from service.http.keys import new_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "supplygraph-test-pw"
@@ -152,8 +151,8 @@ def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> di
 __all__ = [
     "REPO_ROOT",
     "TEST_PASSWORD",
-    "Neo4jServer",
     "ApiProcess",
+    "Neo4jServer",
     "Snapshot",
     "api_key",
     "graphql",

@@ -250,7 +250,8 @@ def _operation(document: str) -> str:
 def _server_side(
     before: dict[tuple[str, str, float], float], after: dict[tuple[str, str, float], float], operation: str
 ) -> dict[str, Any]:
-    """The server's own p50 over the run (linear within a histogram bucket) and how it answered."""
+    """The server's own p50 over the run (linear within a histogram bucket), and the share of its
+    requests it answered rather than refused."""
     per_path: dict[str, float] = {}
     cumulative: dict[float, float] = {}
     for key, value in after.items():
@@ -263,7 +264,7 @@ def _server_side(
             per_path[path] = per_path.get(path, 0.0) + delta
     total = cumulative.get(float("inf"), 0.0)
     if not total:
-        return {"server_p50_ms": None, "compiled_share": None}
+        return {"server_p50_ms": None, "answered_share": None}
     target, lower, below = total / 2, 0.0, 0.0
     p50 = 0.0
     for le in sorted(cumulative):
@@ -276,7 +277,7 @@ def _server_side(
         lower, below = le, count
     return {
         "server_p50_ms": round(p50 * 1000, 3),
-        "compiled_share": round(per_path.get("compiled", 0) / total, 3),
+        "answered_share": round(per_path.get("query", 0) / total, 3),
     }
 
 

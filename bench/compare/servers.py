@@ -24,7 +24,7 @@ from seed.loader import load_curated, load_staged
 from seed.synthetic import generate
 from seed.validate import load_dataset
 from seed.yaml_files import data_files
-from service.graph.schema import apply_schema
+from service.graph.constraints import apply_constraints
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PEER_DIR = Path(__file__).with_name("peer")
@@ -66,13 +66,13 @@ def load_data(local: LocalNeo4j, work: Path, companies: int, seed: int, bulk: bo
         bulk_load(local, DATABASE, files, origin="synthetic")
     else:
         with GraphDatabase.driver(local.uri, auth=("neo4j", PASSWORD)) as driver:
-            apply_schema(driver, DATABASE)
+            apply_constraints(driver, DATABASE)
             load_staged(driver, DATABASE, files, origin="synthetic", show_progress=False)
     timings["synthetic"] = time.perf_counter() - started
     started = time.perf_counter()
     dataset = load_dataset(DATA_DIR)
     with GraphDatabase.driver(local.uri, auth=("neo4j", PASSWORD)) as driver:
-        apply_schema(driver, DATABASE)
+        apply_constraints(driver, DATABASE)
         load_curated(driver, DATABASE, dataset)
         driver.execute_query("CALL db.awaitIndexes(300)", database_=DATABASE)
     timings["curated"] = time.perf_counter() - started

@@ -110,7 +110,9 @@ def analytics_types(registry: Registry) -> dict[str, GraphQLNamedType]:
         "The shortest paths between two entities (empty when none within maxLength).",
         {
             "paths": _f(list_of(path), "Shortest paths, at most 20."),
-            "truncated": _f(non_null(GraphQLBoolean), "True when more shortest paths exist than were returned."),
+            "truncated": _f(
+                non_null(GraphQLBoolean), "True when more shortest paths exist than were returned."
+            ),
         },
     )
     flow_step = _object(
@@ -121,7 +123,9 @@ def analytics_types(registry: Registry) -> dict[str, GraphQLNamedType]:
             "from": _f(non_null(company), "Who pays (or supplies)."),
             "to": _f(non_null(company), "Who receives."),
             "partnership": _f(non_null(partnership), "The partnership behind the step."),
-            "valueUsd": _f(GraphQLFloat, "The step's value in USD, where the facts attribute one to this pair."),
+            "valueUsd": _f(
+                GraphQLFloat, "The step's value in USD, where the facts attribute one to this pair."
+            ),
             "status": _f(non_null(status), "The partnership's status."),
         },
     )
@@ -131,13 +135,20 @@ def analytics_types(registry: Registry) -> dict[str, GraphQLNamedType]:
         "A loop of money (or supply) that comes back to where it started.",
         {
             "length": _f(non_null(GraphQLInt), "Number of steps."),
-            "valueUsd": _f(non_null(GraphQLFloat), "Sum of the known step values in USD (unknown values count as 0)."),
+            "valueUsd": _f(
+                non_null(GraphQLFloat), "Sum of the known step values in USD (unknown values count as 0)."
+            ),
             "minStepUsd": _f(GraphQLFloat, "The smallest known step value: what can go all the way round."),
             "knownSteps": _f(non_null(GraphQLInt), "Steps whose value is known."),
             "steps": _f(list_of(flow_step), "The steps in order."),
         },
     )
-    _object(registry, "CircularFlows", "Circular flows, largest value first.", {"loops": _f(list_of(loop), "The loops found.")})
+    _object(
+        registry,
+        "CircularFlows",
+        "Circular flows, largest value first.",
+        {"loops": _f(list_of(loop), "The loops found.")},
+    )
     _object(
         registry,
         "RankingEntry",
@@ -174,8 +185,13 @@ def _company_stats(registry: Registry) -> None:
         "MoneyByStatus",
         "Value of a company's deals with one status and qualifier.",
         {
-            "status": _f(non_null(registry.enum(Status)), "Partnership status (signed apart from unfinalized, and so on)."),
-            "qualifier": _f(registry.enum(MoneyQualifier), "Exactness: 'up to' amounts apart from exact ones."),
+            "status": _f(
+                non_null(registry.enum(Status)),
+                "Partnership status (signed apart from unfinalized, and so on).",
+            ),
+            "qualifier": _f(
+                registry.enum(MoneyQualifier), "Exactness: 'up to' amounts apart from exact ones."
+            ),
             "valueUsd": _f(GraphQLFloat, "Sum of the deals' USD values, where known."),
             "partnerships": _f(non_null(GraphQLInt), "Number of deals."),
         },
@@ -224,4 +240,3 @@ def _search(registry: Registry) -> None:
             "nodes": _f(list_of(result), "Hits without scores."),
         },
     )
-

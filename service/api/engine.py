@@ -39,7 +39,7 @@ from service.api.plans import Limits, Plan, Planner, Refusal
 from service.api.roots import Root
 from service.api.schema import Api
 from service.api.selections import SelectionReader, included
-from service.api.shaping import Shaper, Shapes, ShapeError
+from service.api.shaping import ShapeError, Shaper, Shapes
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.roots import node as node_statement
@@ -117,7 +117,9 @@ class Engine:
             message = f"A {plan.kind.value} cannot be sent with GET; use POST."
             return _refused([error_entry(message, ErrorCode.METHOD_NOT_ALLOWED)], 405, plan.name)
         if plan.kind is OperationType.SUBSCRIPTION:
-            return _refused([error_entry("Subscriptions are not served here.", ErrorCode.BAD_REQUEST)], 400, plan.name)
+            return _refused(
+                [error_entry("Subscriptions are not served here.", ErrorCode.BAD_REQUEST)], 400, plan.name
+            )
         prepared = self._prepared(plan, variables or {})
         if isinstance(prepared, Result):
             return prepared
@@ -168,21 +170,26 @@ class Engine:
             nullable = not is_non_null_type(definition.type)
             try:
                 selections = [reader.field(node, root_type) for node in nodes]
-                selection = Selection(name, key, selections[0].args, [c for s in selections for c in s.children])
+                selection = Selection(
+                    name, key, selections[0].args, [c for s in selections for c in s.children]
+                )
             except Exception as error:  # an argument graphql-core could not coerce
-                fields.append(RootField(key, Selection(name, key), nodes, error=classify(error), nullable=nullable))
+                fields.append(
+                    RootField(key, Selection(name, key), nodes, error=classify(error), nullable=nullable)
+                )
                 continue
             shaper = self.shapes.of(definition.type, selection.children)
             fields.append(RootField(key, selection, nodes, shaper, nullable=nullable))
-        nodes = nodes_cost(self.schema, [f.selection for f in fields], root_type)
-        cost = {"nodes": nodes, "depth": plan.depth, "aliases": plan.aliases, "tokens": plan.tokens}
-        if nodes > self.limits.nodes:
+        items = nodes_cost(self.schema, [f.selection for f in fields], root_type)
+        cost = {"nodes": items, "depth": plan.depth, "aliases": plan.aliases, "tokens": plan.tokens}
+        if items > self.limits.nodes:
             message = (
-                f"Query too complex: nodes {nodes} > {self.limits.nodes}. Ask for smaller pages or fewer levels."
+                f"Query too complex: nodes {items} > {self.limits.nodes}. "
+                "Ask for smaller pages or fewer levels."
             )
             limits = {"nodes": self.limits.nodes, "depth": self.limits.depth, "aliases": self.limits.aliases}
-            error = error_entry(message, ErrorCode.QUERY_TOO_COMPLEX, cost=cost, limits=limits)
-            return _refused([error], 400, plan.name, {**cost, "limit": self.limits.nodes})
+            refusal = error_entry(message, ErrorCode.QUERY_TOO_COMPLEX, cost=cost, limits=limits)
+            return _refused([refusal], 400, plan.name, {**cost, "limit": self.limits.nodes})
         if plan.kind is OperationType.QUERY:
             fields = [self._compile(f) for f in fields]
         return Prepared(fields, {**cost, "limit": self.limits.nodes})
@@ -194,7 +201,9 @@ class Engine:
         try:
             statement = entry.compile(new_compiler(self.filter_limits), root.selection, root.selection.args)
         except Exception as error:
-            return RootField(root.key, root.selection, root.nodes, error=classify(error), nullable=root.nullable)
+            return RootField(
+                root.key, root.selection, root.nodes, error=classify(error), nullable=root.nullable
+            )
         return RootField(root.key, root.selection, root.nodes, root.shaper, statement, nullable=root.nullable)
 
     # -- queries ---------------------------------------------------------------------------------
@@ -207,12 +216,14 @@ class Engine:
         if compiled:
             runs = [self._run(f, read) for f in compiled]
             done = [await runs[0]] if len(runs) == 1 else await asyncio.gather(*runs)
-            for root, (value, error) in zip(compiled, done, strict=True):
-                values[root.key] = value
-                if error is not None:
-                    errors.append(error_entry(error[1], error[0], [root.key]))
+            for done_root, (answer, failed) in zip(compiled, done, strict=True):
+                values[done_root.key] = answer
+                if failed is not None:
+                    errors.append(error_entry(failed[1], failed[0], [done_root.key]))
             result.statements = len(compiled)
-        introspected = self._introspect(plan, [f for f in prepared.fields if f.selection.name in _INTROSPECTION], variables)
+        introspected = self._introspect(
+            plan, [f for f in prepared.fields if f.selection.name in _INTROSPECTION], variables
+        )
         data: dict[str, Any] | None = {}
         for root in prepared.fields:
             if root.selection.name == "__typename":
@@ -253,7 +264,9 @@ class Engine:
             selection_set=SelectionSetNode(selections=tuple(n for f in fields for n in f.nodes)),
         )
         document = DocumentNode(definitions=(operation, *plan.fragments.values()))
-        executed = execute_sync(self.schema, document, variable_values=variables, hide_suggestions=self.hide_suggestions)
+        executed = execute_sync(
+            self.schema, document, variable_values=variables, hide_suggestions=self.hide_suggestions
+        )
         failures = [error_entry(e.message, ErrorCode.BAD_USER_INPUT, e.path) for e in executed.errors or []]
         data = executed.data or {}
         return {f.key: (data.get(f.key), failures or None) for f in fields}
@@ -275,7 +288,9 @@ class Engine:
             message = f"{name} needs an API key with the {role.value} role (Authorization: Bearer <key>)."
             return _refused([error_entry(message, ErrorCode.UNAUTHENTICATED)], 401)
         if not principal.role.allows(role):
-            message = f"{name} needs the {role.value} role; key {principal.name!r} has {principal.role.value}."
+            message = (
+                f"{name} needs the {role.value} role; key {principal.name!r} has {principal.role.value}."
+            )
             return _refused([error_entry(message, ErrorCode.FORBIDDEN)], 403)
         return None
 
@@ -318,7 +333,12 @@ class Engine:
         return _answer(result, data, errors, prepared.cost)
 
     async def _read_back(
-        self, root: RootField, entity_id: str, answer: dict[str, Any], read: Read, errors: list[dict[str, Any]]
+        self,
+        root: RootField,
+        entity_id: str,
+        answer: dict[str, Any],
+        read: Read,
+        errors: list[dict[str, Any]],
     ) -> int:
         """Answer `node { ... }` under Written with the compiled read of the entity, after the write.
         The write has committed: a failure here leaves `node` null with an error at its path."""
@@ -328,7 +348,9 @@ class Engine:
                 continue
             statements += 1
             try:
-                statement = node_statement(new_compiler(self.filter_limits), child, {"id": entity_id, "includeRetracted": True})
+                statement = node_statement(
+                    new_compiler(self.filter_limits), child, {"id": entity_id, "includeRetracted": True}
+                )
                 answer[child.key] = await read(statement, True)
             except Exception as error:
                 code, message = classify(error, root.key)
@@ -361,10 +383,14 @@ def _refused(
 ) -> Result:
     codes = [str(e.get("extensions", {}).get("code")) for e in errors]
     extensions: dict[str, Any] = {"statements": 0} if cost is None else {"cost": cost, "statements": 0}
-    return Result({"errors": errors, "extensions": extensions}, status=status, operation=name, error_codes=codes)
+    return Result(
+        {"errors": errors, "extensions": extensions}, status=status, operation=name, error_codes=codes
+    )
 
 
-def _answer(result: Result, data: dict[str, Any] | None, errors: list[dict[str, Any]], cost: dict[str, int]) -> Result:
+def _answer(
+    result: Result, data: dict[str, Any] | None, errors: list[dict[str, Any]], cost: dict[str, int]
+) -> Result:
     payload: dict[str, Any] = {}
     if errors:
         payload["errors"] = errors

@@ -61,6 +61,7 @@ def install(registry: Registry) -> None:
 
 
 def operator_input(registry: Registry, kind: Named_) -> GraphQLInputObjectType:
+    operators: tuple[str, ...]
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         operand: GraphQLInputType = registry.enum(kind)
         name, operators, what = f"{kind.__name__}Filter", EQUALITY, f"a {kind.__name__} value"
@@ -115,7 +116,9 @@ def where_input(registry: Registry, type_name: str) -> GraphQLInputObjectType | 
             out["NOT"] = GraphQLInputField(this, description=_LOGIC["NOT"])
             return out
 
-        registry.add(GraphQLInputObjectType(where.name, fields, description=f"Filters on {plural(type_name)}."))
+        registry.add(
+            GraphQLInputObjectType(where.name, fields, description=f"Filters on {plural(type_name)}.")
+        )
     found = registry.types[where.name]
     assert isinstance(found, GraphQLInputObjectType)
     return found

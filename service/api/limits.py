@@ -97,7 +97,9 @@ def shape_of(document: DocumentNode, operation: OperationDefinitionNode) -> tupl
     """(depth, aliases) of the operation, through its fragments."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     depth = aliases = 0
-    stack: list[tuple[SelectionSetNode | None, int, frozenset[str]]] = [(operation.selection_set, 1, frozenset())]
+    stack: list[tuple[SelectionSetNode | None, int, frozenset[str]]] = [
+        (operation.selection_set, 1, frozenset())
+    ]
     while stack:
         selection_set, level, seen = stack.pop()
         for node in selection_set.selections if selection_set else ():
@@ -123,7 +125,9 @@ def _named(kind: object) -> tuple[object, bool]:
     return kind, is_list
 
 
-def nodes_cost(schema: GraphQLSchema, selections: list[Selection], parent: object, multiplier: int = 1) -> int:
+def nodes_cost(
+    schema: GraphQLSchema, selections: list[Selection], parent: object, multiplier: int = 1
+) -> int:
     """Items the selections could return under `parent` (see the module docstring)."""
     total = 0
     parent_name = getattr(parent, "name", "")
@@ -150,4 +154,3 @@ def nodes_cost(schema: GraphQLSchema, selections: list[Selection], parent: objec
             factor = PLAIN_LIST_FACTOR
         total += nodes_cost(schema, selection.children, kind, multiplier * factor)
     return total
-

@@ -37,7 +37,7 @@ from service.compiler.statement import TYPE_KEY
 from service.domain.roles import Principal, Role
 from service.domain.vocab import FacilityStatus, Status
 from service.graph import edits
-from service.graph.edits import Edit, Entry, Outcome
+from service.graph.edits import Edit, EntryData, Outcome
 
 EXPECTED = "Fail with Conflict unless the entity is at this version (0: must not exist yet)."
 REASON = "Why: kept in the history."
@@ -87,10 +87,10 @@ def plain(value: Any, top: bool = False) -> Any:
     return value
 
 
-def overlay(sent: dict[str, Any]) -> Callable[[Entry | None], Entry]:
+def overlay(sent: dict[str, Any]) -> Callable[[EntryData | None], EntryData]:
     """The change an upsert makes: sent fields over the current entry (None clears a field)."""
 
-    def change(current: Entry | None) -> Entry:
+    def change(current: EntryData | None) -> EntryData:
         data = dict(current or {})
         for key, value in sent.items():
             if value is None:
@@ -102,8 +102,8 @@ def overlay(sent: dict[str, Any]) -> Callable[[Entry | None], Entry]:
     return change
 
 
-def _append_evidence(items: list[dict[str, Any]]) -> Callable[[Entry | None], Entry]:
-    def change(current: Entry | None) -> Entry:
+def _append_evidence(items: list[dict[str, Any]]) -> Callable[[EntryData | None], EntryData]:
+    def change(current: EntryData | None) -> EntryData:
         data = dict(current or {})
         data["evidence"] = [*data.get("evidence", []), *items]
         return data
@@ -111,8 +111,8 @@ def _append_evidence(items: list[dict[str, Any]]) -> Callable[[Entry | None], En
     return change
 
 
-def _set_position(position: dict[str, Any]) -> Callable[[Entry | None], Entry]:
-    def change(current: Entry | None) -> Entry:
+def _set_position(position: dict[str, Any]) -> Callable[[EntryData | None], EntryData]:
+    def change(current: EntryData | None) -> EntryData:
         data = dict(current or {})
         kept = [
             p
@@ -125,8 +125,8 @@ def _set_position(position: dict[str, Any]) -> Callable[[Entry | None], Entry]:
     return change
 
 
-def _status(status: str, on: str, facility: bool) -> Callable[[Entry | None], Entry]:
-    def change(current: Entry | None) -> Entry:
+def _status(status: str, on: str, facility: bool) -> Callable[[EntryData | None], EntryData]:
+    def change(current: EntryData | None) -> EntryData:
         data = dict(current or {})
         data["status"] = status
         if facility:
@@ -136,7 +136,7 @@ def _status(status: str, on: str, facility: bool) -> Callable[[Entry | None], En
     return change
 
 
-def _without(link: dict[str, Any]) -> Callable[[Entry | None], Entry]:
+def _without(link: dict[str, Any]) -> Callable[[EntryData | None], EntryData]:
     """Drop the entry's matching link items; nothing matching is a LookupError (NotFound)."""
     kind: LinkKindInput = link["kind"]
     target, quote, title = str(link["target"]), link.get("quote"), link.get("title")
@@ -151,7 +151,7 @@ def _without(link: dict[str, Any]) -> Callable[[Entry | None], Entry]:
                 return bool(item == target)
         return bool(item["company"] == target)
 
-    def change(current: Entry | None) -> Entry:
+    def change(current: EntryData | None) -> EntryData:
         data = dict(current or {})
         items = data.get(kind.value, [])
         kept = [item for item in items if not matches(item)]
@@ -207,7 +207,9 @@ def _status_change(label: str) -> Run:
             "subjects": [entity_id],
             "evidence": plain(args["evidence"]),
         }
-        edit = Edit(entity_id, None, _status(status, on, label == "Facility"), "status", write.principal, reason)
+        edit = Edit(
+            entity_id, None, _status(status, on, label == "Facility"), "status", write.principal, reason
+        )
         edit.expected_version, edit.must_be = args.get("expectedVersion"), label
         edit.extra.append(
             Edit(_event_id(entity_id, status, on), "Event", overlay(event), "upsert", write.principal, reason)
@@ -224,7 +226,9 @@ async def _retract(store: edits.Store, write: Write) -> Outcome:
 
 async def _retract_link(store: edits.Store, write: Write) -> Outcome:
     args = write.args
-    edit = Edit(str(args["id"]), None, _without(args["link"]), "retract_link", write.principal, args["reason"])
+    edit = Edit(
+        str(args["id"]), None, _without(args["link"]), "retract_link", write.principal, args["reason"]
+    )
     edit.expected_version = args.get("expectedVersion")
     try:
         return await store.apply(edit)
@@ -245,11 +249,16 @@ def write_result(registry: Registry) -> GraphQLUnionType:
         "Written",
         {
             "id": GraphQLField(non_null(GraphQLID), description="The entity's id."),
-            "version": GraphQLField(non_null(GraphQLInt), description="Its version now (unchanged when nothing changed)."),
-            "created": GraphQLField(non_null(GraphQLBoolean), description="True when this created the entity."),
+            "version": GraphQLField(
+                non_null(GraphQLInt), description="Its version now (unchanged when nothing changed)."
+            ),
+            "created": GraphQLField(
+                non_null(GraphQLBoolean), description="True when this created the entity."
+            ),
             "changed": GraphQLField(
                 list_of(GraphQLString),
-                description="Fields of the entry that changed, as this API names them (empty: nothing changed).",
+                description="Fields of the entry that changed, as this API names them "
+                "(empty: nothing changed).",
             ),
             "node": GraphQLField(
                 node,
@@ -262,7 +271,9 @@ def write_result(registry: Registry) -> GraphQLUnionType:
     field_error = GraphQLObjectType(
         "FieldError",
         {
-            "path": GraphQLField(list_of(GraphQLString), description='Path in the entry, e.g. ["parties", "0", "company"].'),
+            "path": GraphQLField(
+                list_of(GraphQLString), description='Path in the entry, e.g. ["parties", "0", "company"].'
+            ),
             "message": GraphQLField(non_null(GraphQLString), description="What is wrong."),
         },
         description="One problem with the input: where (the entry's field path) and what.",
@@ -308,13 +319,19 @@ def _link_input(registry: Registry) -> GraphQLInputObjectType:
         GraphQLEnumType(
             "LinkKindInput",
             {
-                "EVIDENCE": GraphQLEnumValue(LinkKindInput.EVIDENCE, description="Evidence citing `target` (a Source id)."),
-                "POSITION": GraphQLEnumValue(LinkKindInput.POSITION, description="A person's position at `target`."),
+                "EVIDENCE": GraphQLEnumValue(
+                    LinkKindInput.EVIDENCE, description="Evidence citing `target` (a Source id)."
+                ),
+                "POSITION": GraphQLEnumValue(
+                    LinkKindInput.POSITION, description="A person's position at `target`."
+                ),
                 "FACILITY_LINK": GraphQLEnumValue(
                     LinkKindInput.FACILITY_LINK, description="A facility's tie to the company `target`."
                 ),
                 "PARTY": GraphQLEnumValue(LinkKindInput.PARTY, description="A partnership's party `target`."),
-                "FACILITY": GraphQLEnumValue(LinkKindInput.FACILITY, description="A partnership's facility `target`."),
+                "FACILITY": GraphQLEnumValue(
+                    LinkKindInput.FACILITY, description="A partnership's facility `target`."
+                ),
             },
             description="Which link of an entity to retract.",
         )
@@ -325,8 +342,12 @@ def _link_input(registry: Registry) -> GraphQLInputObjectType:
             {
                 "kind": GraphQLInputField(non_null(kinds), description="Which kind of link."),
                 "target": GraphQLInputField(non_null(GraphQLID), description="The id at the other end."),
-                "title": GraphQLInputField(GraphQLString, description="For POSITION: only the position with this title."),
-                "quote": GraphQLInputField(GraphQLString, description="For EVIDENCE: only the item with this quote."),
+                "title": GraphQLInputField(
+                    GraphQLString, description="For POSITION: only the position with this title."
+                ),
+                "quote": GraphQLInputField(
+                    GraphQLString, description="For EVIDENCE: only the item with this quote."
+                ),
             },
             description="A link of an entity: its kind, the entity at the other end, and details.",
         )
@@ -355,17 +376,27 @@ def mutations(registry: Registry) -> dict[str, Mutation]:
     ):
         description = f"Create {what}, or change the fields sent."
         if label == "Partnership":
-            description += " Its SUPPLIES, INVESTS_IN and MONEY_FLOW links are rebuilt in the same transaction."
-        args = {"input": GraphQLArgument(non_null(entry_input(registry, f"{label}Input")), description="The entry, by id.")}
+            description += (
+                " Its SUPPLIES, INVESTS_IN and MONEY_FLOW links are rebuilt in the same transaction."
+            )
+        args = {
+            "input": GraphQLArgument(
+                non_null(entry_input(registry, f"{label}Input")), description="The entry, by id."
+            )
+        }
         table[f"upsert{label}"] = Mutation(
-            GraphQLField(result, args={**args, **common}, description=description), Role.EDITOR, _upsert(label)
+            GraphQLField(result, args={**args, **common}, description=description),
+            Role.EDITOR,
+            _upsert(label),
         )
     table["upsertPosition"] = Mutation(
         GraphQLField(
             result,
             args={
                 "person": GraphQLArgument(non_null(GraphQLID), description="Id of the person."),
-                "position": GraphQLArgument(non_null(entry_input(registry, "PositionInput")), description="The position."),
+                "position": GraphQLArgument(
+                    non_null(entry_input(registry, "PositionInput")), description="The position."
+                ),
                 **common,
             },
             description="Add a person's position, or replace the one with the same company and title.",
@@ -432,7 +463,13 @@ def outcome_map(outcome: Outcome) -> dict[str, Any]:
     """The union member's map for an outcome (`Written.node` is added by the engine)."""
     match outcome:
         case edits.Written(id=entity_id, version=version, created=created, changed=changed):
-            return {TYPE_KEY: "Written", "id": entity_id, "version": version, "created": created, "changed": changed}
+            return {
+                TYPE_KEY: "Written",
+                "id": entity_id,
+                "version": version,
+                "created": created,
+                "changed": changed,
+            }
         case edits.Invalid(errors=errors):
             return {
                 TYPE_KEY: "ValidationError",

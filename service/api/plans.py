@@ -93,7 +93,9 @@ class Planner:
                 return _too_complex(f"tokens > {self.limits.tokens}")
             return Refusal([_graphql_error(error, ErrorCode.GRAPHQL_PARSE_FAILED)], 400)
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
+        chosen = [
+            o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)
+        ]
         if len(chosen) != 1:
             message = (
                 f"No operation named {operation_name!r} in the document."
@@ -112,12 +114,17 @@ class Planner:
             self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions
         )
         if errors:
-            return Refusal([_graphql_error(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors], 400, name)
+            return Refusal(
+                [_graphql_error(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors], 400, name
+            )
         depth, aliases = shape_of(document, operation)
         tokens = count_tokens(query)
         over = [
             f"{what} {value} > {limit}"
-            for what, value, limit in (("depth", depth, self.limits.depth), ("aliases", aliases, self.limits.aliases))
+            for what, value, limit in (
+                ("depth", depth, self.limits.depth),
+                ("aliases", aliases, self.limits.aliases),
+            )
             if value > limit
         ]
         if over:

@@ -106,10 +106,14 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
     return {
         "search": Root(
             GraphQLField(
-                non_null(registry.types["SearchConnection"]),
+                non_null(registry.object("SearchConnection")),
                 args={
-                    "text": _arg(non_null(GraphQLString), "Words to look for; the last one also matches as a prefix."),
-                    "first": _arg(non_null(GraphQLInt), f"Number of hits: default 20, at most {MAX_PAGE}.", 20),
+                    "text": _arg(
+                        non_null(GraphQLString), "Words to look for; the last one also matches as a prefix."
+                    ),
+                    "first": _arg(
+                        non_null(GraphQLInt), f"Number of hits: default 20, at most {MAX_PAGE}.", 20
+                    ),
                 },
                 description="Full-text search over names, aliases, legal names, titles and publishers.",
             ),
@@ -117,7 +121,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
         ),
         "supplyChain": Root(
             GraphQLField(
-                registry.types["Tiers"],
+                registry.object("Tiers"),
                 args={
                     "company": _arg(non_null(GraphQLID), "The company's id."),
                     "direction": _arg(
@@ -135,7 +139,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
         ),
         "connections": Root(
             GraphQLField(
-                non_null(registry.types["Connections"]),
+                non_null(registry.object("Connections")),
                 args={
                     "from": _arg(non_null(GraphQLID), "Start entity id."),
                     "to": _arg(non_null(GraphQLID), "End entity id."),
@@ -152,16 +156,19 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
         ),
         "circularFlows": Root(
             GraphQLField(
-                non_null(registry.types["CircularFlows"]),
+                non_null(registry.object("CircularFlows")),
                 args={
                     "involving": _arg(GraphQLID, "Only loops through this company."),
                     "maxLength": _arg(non_null(GraphQLInt), f"Longest loop, 2 to {MAX_DEPTH} steps.", 4),
                     "minValueUsd": _arg(GraphQLFloat, "Only loops whose steps add up to at least this."),
                     "status": _arg(
-                        GraphQLList(non_null(registry.enum(Status))), "Only loops whose every step has one of these."
+                        GraphQLList(non_null(registry.enum(Status))),
+                        "Only loops whose every step has one of these.",
                     ),
                     "over": _arg(
-                        non_null(option_enum(registry, FlowKind)), "MONEY (default) or SUPPLY links.", FlowKind.MONEY
+                        non_null(option_enum(registry, FlowKind)),
+                        "MONEY (default) or SUPPLY links.",
+                        FlowKind.MONEY,
                     ),
                     "first": _arg(non_null(GraphQLInt), "Number of loops: default 20, at most 100.", 20),
                 },
@@ -172,7 +179,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
         ),
         "exposure": Root(
             GraphQLField(
-                registry.types["Tiers"],
+                registry.object("Tiers"),
                 args={
                     "facility": _arg(GraphQLID, "A facility id (or give company)."),
                     "company": _arg(GraphQLID, "A company id (or give facility)."),
@@ -185,7 +192,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
         ),
         "rankings": Root(
             GraphQLField(
-                list_of(registry.types["RankingEntry"]),
+                list_of(registry.object("RankingEntry")),
                 args={
                     "by": _arg(non_null(option_enum(registry, RankingKind)), "What to rank by."),
                     "first": _arg(non_null(GraphQLInt), "How many: default 10, at most 100.", 10),
@@ -197,7 +204,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
         ),
         "stats": Root(
             GraphQLField(
-                non_null(registry.types["Stats"]),
+                non_null(registry.object("Stats")),
                 description="Counts of companies, people, facilities, partnerships and sources.",
             ),
             compiled.stats,

@@ -42,7 +42,8 @@ def build_api() -> Api:
         {name: write.field for name, write in writes.items()},
         description="Writes: each needs an API key (editor; retractions need admin).",
     )
-    schema = GraphQLSchema(query, mutation, types=[*registry.all_outputs(), *registry.types.values()])
+    registry.all_outputs()  # every catalog type, reachable from a root or not
+    schema = GraphQLSchema(query, mutation, types=list(registry.types.values()))
     return Api(schema, queries, writes)
 
 

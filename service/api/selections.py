@@ -72,7 +72,9 @@ class SelectionReader:
         children = self.selections(node.selection_set, named_type(definition.type), None)
         return Selection(name, key, args, children, on)
 
-    def selections(self, selection_set: SelectionSetNode | None, parent: Any, on: str | None) -> list[Selection]:
+    def selections(
+        self, selection_set: SelectionSetNode | None, parent: Any, on: str | None
+    ) -> list[Selection]:
         out: list[Selection] = []
         for node in selection_set.selections if selection_set else ():
             if not included(node, self.variables):

@@ -36,9 +36,9 @@ from graphql import (
     ValueNode,
 )
 
+from service.compiler.paging import MAX_PAGE
 from service.domain.catalog import CATALOG, Catalog, Leaf, Named_, OutField, OutType
 from service.domain.vocab import DEFINITIONS
-from service.compiler.paging import MAX_PAGE
 
 
 def _date_value(value: Any) -> datetime.date:
@@ -215,7 +215,9 @@ class Registry:
                             description="Number of items in the whole list (counted only when asked for).",
                         ),
                         "pageInfo": GraphQLField(non_null(self.page_info()), description="Paging state."),
-                        "edges": GraphQLField(list_of(edge), description="Items with their cursors and edge data."),
+                        "edges": GraphQLField(
+                            list_of(edge), description="Items with their cursors and edge data."
+                        ),
                         "nodes": GraphQLField(list_of(node_type), description="Items without cursors."),
                     },
                     description=f"A page of {_words(node_name)} items.",
@@ -235,18 +237,28 @@ class Registry:
                             non_null(GraphQLBoolean), description="True when more items follow `endCursor`."
                         ),
                         "hasPreviousPage": GraphQLField(
-                            non_null(GraphQLBoolean), description="True when this page was asked for with `after`."
+                            non_null(GraphQLBoolean),
+                            description="True when this page was asked for with `after`.",
                         ),
-                        "startCursor": GraphQLField(GraphQLString, description="Cursor of the first item of this page."),
+                        "startCursor": GraphQLField(
+                            GraphQLString, description="Cursor of the first item of this page."
+                        ),
                         "endCursor": GraphQLField(
                             GraphQLString,
-                            description="Cursor of the last item of this page; pass it as `after` for the next page.",
+                            description="Cursor of the last item of this page; "
+                            "pass it as `after` for the next page.",
                         ),
                     },
                     description="Pagination state of a connection (keyset cursors: stable under inserts).",
                 )
             )
         found = self.types["PageInfo"]
+        assert isinstance(found, GraphQLObjectType)
+        return found
+
+    def object(self, name: str) -> GraphQLObjectType:
+        """An object type already in the registry (the analytics answers, Stats, ...)."""
+        found = self.types[name]
         assert isinstance(found, GraphQLObjectType)
         return found
 

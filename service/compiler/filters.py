@@ -128,7 +128,9 @@ class FilterCompiler:
                 out.append(f"{target} {_COMPARE[operator]} {self.param(_operand(operand))}")
         return out
 
-    def _related(self, spec: ListFilter, binding: dict[str, str], value: dict[str, Any], depth: int) -> list[str]:
+    def _related(
+        self, spec: ListFilter, binding: dict[str, str], value: dict[str, Any], depth: int
+    ) -> list[str]:
         out = []
         for quantifier, inner_where in value.items():
             if inner_where is None:

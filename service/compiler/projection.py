@@ -45,6 +45,8 @@ class Everything:
 
     type: str
     retracted: bool = False
+
+
 _HISTORY = Hop(("HAS_CHANGE",), True, "Change")
 _HISTORY_ORDER = OrderSet(
     "Change", {"VERSION": OrderKey("VERSION", Prop("version"), Leaf.INT, nullable=False)}, ("VERSION", True)
@@ -58,7 +60,9 @@ class Compiler(Names):
     """Projects selections into one statement. `extras` compile fields the catalog does not hold
     (per-company figures), keyed by (type, field); they receive the object's node variable."""
 
-    def __init__(self, limits: FilterLimits | None = None, extras: dict[tuple[str, str], Extra] | None = None) -> None:
+    def __init__(
+        self, limits: FilterLimits | None = None, extras: dict[tuple[str, str], Extra] | None = None
+    ) -> None:
         super().__init__()
         self.filters = FilterCompiler(self.param, self.var, limits)
         self.extras = extras or {}
@@ -83,7 +87,9 @@ class Compiler(Names):
             entries.append(f"{response_key(selection)}: {self.field(out, binding, selection, scope, prefix)}")
         return "{" + ", ".join(entries) + "}"
 
-    def field(self, out: OutField, binding: Binding, selection: Selection, scope: Scope, prefix: str = "") -> str:
+    def field(
+        self, out: OutField, binding: Binding, selection: Selection, scope: Scope, prefix: str = ""
+    ) -> str:
         read = out.read
         match read:
             case Prop(stored=stored, on=on, default=default):
@@ -125,7 +131,9 @@ class Compiler(Names):
             return "true" if value else "false"
         return str(int(value)) if isinstance(value, int) else self.param(value)
 
-    def _columns(self, type_name: str, prefix: str, binding: Binding, selection: Selection, scope: Scope) -> str:
+    def _columns(
+        self, type_name: str, prefix: str, binding: Binding, selection: Selection, scope: Scope
+    ) -> str:
         index, node = self.var("i"), binding["n"]
         parts = []
         for child in merged(selection.children):
@@ -148,8 +156,10 @@ class Compiler(Names):
         item = self.object("Evidence", {"r": edge, "source": source}, selection.children, inner)
         scope.calls.append(
             f"CALL ({owner}, {rel}) {{ MATCH ({owner})-[{edge}:SOURCED_BY]->({source}:Source) "
-            f"WHERE {edge}.ord >= {rel}.evidence_ord AND {edge}.ord < {rel}.evidence_ord + size({rel}.sources) "
-            f"WITH {edge}, {source} ORDER BY {edge}.ord {' '.join(inner.calls)} RETURN collect({item}) AS {out} }}"
+            f"WHERE {edge}.ord >= {rel}.evidence_ord "
+            f"AND {edge}.ord < {rel}.evidence_ord + size({rel}.sources) "
+            f"WITH {edge}, {source} ORDER BY {edge}.ord {' '.join(inner.calls)} "
+            f"RETURN collect({item}) AS {out} }}"
         )
         return out
 
@@ -218,7 +228,9 @@ class Compiler(Names):
             lines.append("WITH * LIMIT 1")
             return self._collected(type_name, binding, selection, scope, lines, keys, single=True)
         if isinstance(read, Items):
-            orders = OrderSet(read.type, {read.order.member: read.order}, (read.order.member, read.descending))
+            orders = OrderSet(
+                read.type, {read.order.member: read.order}, (read.order.member, read.descending)
+            )
             tiebreak = f"{item}.id + '/' + toString(coalesce({rel}.ord, {rel}.title, ''))"
         else:
             orders = orders or CATALOG.orders[type_name]
@@ -230,7 +242,9 @@ class Compiler(Names):
         lines.append(f"WITH * ORDER BY {sort_key} {direction}, {tie} {direction}{limit}")
         if not paged:
             return self._collected(type_name, binding, selection, scope, lines, keys, single=False)
-        return self._connection(out, type_name, binding, selection, scope, lines, count_lines, keys, page, sort_key, tie)
+        return self._connection(
+            out, type_name, binding, selection, scope, lines, count_lines, keys, page, sort_key, tie
+        )
 
     def _order(
         self,
@@ -257,14 +271,19 @@ class Compiler(Names):
                 if expr == tiebreak:
                     lines.append(f"WITH * WHERE {expr} {op} {last}")
                 else:
-                    lines.append(f"WITH * WHERE {expr} {op}= {value} AND ({expr} {op} {value} OR {tiebreak} {op} {last})")
+                    lines.append(
+                        f"WITH * WHERE {expr} {op}= {value} "
+                        f"AND ({expr} {op} {value} OR {tiebreak} {op} {last})"
+                    )
             lines.append(f"WITH *, {expr} AS {sort_key}, {tiebreak} AS {tie}")
         else:
             null_last = self.param(sentinel(key, page.descending))
             lines.append(f"WITH *, coalesce({expr}, {null_last}) AS {sort_key}, {tiebreak} AS {tie}")
             if page.after is not None:
                 value, last = self.param(page.after[0]), self.param(page.after[1])
-                lines.append(f"WITH * WHERE ({sort_key} {op} {value} OR ({sort_key} = {value} AND {tie} {op} {last}))")
+                lines.append(
+                    f"WITH * WHERE ({sort_key} {op} {value} OR ({sort_key} = {value} AND {tie} {op} {last}))"
+                )
         return sort_key, tie
 
     def _collected(
@@ -313,7 +332,9 @@ class Compiler(Names):
                 if child.name == "cursor":
                     parts.append(f"{response_key(child)}: {cursor}")
                 elif child.name == "node":
-                    parts.append(f"{response_key(child)}: {self.object(type_name, binding, child.children, inner)}")
+                    parts.append(
+                        f"{response_key(child)}: {self.object(type_name, binding, child.children, inner)}"
+                    )
                 elif child.name == "__typename":
                     parts.append(f"{response_key(child)}: '{prefix}Edge'")
                 elif out.edge is not None and child.name == out.edge.name:
@@ -371,7 +392,8 @@ class Compiler(Names):
         orders = CATALOG.orders["Partnership"]
         page = parse_page({}, orders.keys, orders.default)
         lines = [f"UNWIND {gathered} AS {ids} MATCH ({deal}:Partnership {{id: {ids}}})"]
-        sort_key, tie = self._order(lines, page, orders.keys[page.field], {"n": deal}, f"{deal}.id", "Partnership", None)
+        sort_key, tie = self._order(
+            lines, page, orders.keys[page.field], {"n": deal}, f"{deal}.id", "Partnership", None
+        )
         lines.append(f"WITH * ORDER BY {sort_key} {'DESC' if page.descending else 'ASC'}, {tie}")
         return self._collected("Partnership", {"n": deal}, selection, scope, lines, [gathered], single=False)
-

@@ -47,7 +47,8 @@ def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     for type_name in ENTITY_LABELS:
         body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
         branches.append(
-            f"WHEN {_matches(var, type_name, retracted)} THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
+            f"WHEN {_matches(var, type_name, retracted)} "
+            f"THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
         )
     text = " ".join(
         [
@@ -147,7 +148,9 @@ def abstract(c: Compiler, var: str, selection: Selection, scope: Scope, types: t
     branches = []
     for type_name in types:
         body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
-        branches.append(f"WHEN {var}:{type_name} THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}")
+        branches.append(
+            f"WHEN {var}:{type_name} THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
+        )
     return f"CASE {' '.join(branches)} END"
 
 

@@ -412,6 +412,12 @@ def _leaf(base: Any, key: str) -> Named_:
     raise TypeError(f"no client type for {base!r} ({key})")
 
 
+def _sort(base: Any, key: str) -> Leaf:
+    """How values of a field sort: enums as their text."""
+    leaf = _leaf(base, key)
+    return leaf if isinstance(leaf, Leaf) else Leaf.STRING
+
+
 def _is_model(base: Any) -> bool:
     return isinstance(base, type) and issubclass(base, Model)
 
@@ -491,12 +497,14 @@ class _Builder:
             if marker.filter:
                 where.fields[shown] = PropFilter(shown, marker.description, leaf, read)
             if marker.order:
-                orders.keys[marker.order] = OrderKey(marker.order, read, leaf)  # type: ignore[arg-type]
+                orders.keys[marker.order] = OrderKey(marker.order, read, _sort(marker.type, name))
 
     def _bookkeeping(self, out: OutType) -> None:
         out.add(OutField("version", _VERSION, Leaf.INT, Prop("version", default=1), nullable=False))
         out.add(OutField("retracted", _RETRACTED, Leaf.BOOLEAN, Bookkeeping("retracted"), nullable=False))
-        out.add(OutField("retraction", "Why and when it was retracted.", "Retraction", Bookkeeping("retraction")))
+        out.add(
+            OutField("retraction", "Why and when it was retracted.", "Retraction", Bookkeeping("retraction"))
+        )
         out.add(
             OutField(
                 "history",
@@ -521,8 +529,8 @@ class _Builder:
         if (embed := decl.marker(Embed)) is not None:
             value = self.value_type(decl.base)
             present = f"{embed.prefix}_{embed.present}" if embed.prefix and embed.present else embed.present
-            read = Embedded(value.name, embed.prefix, "n", present)
-            out.add(OutField(decl.name, decl.description, value.name, read, decl.nullable))
+            embedded = Embedded(value.name, embed.prefix, "n", present)
+            out.add(OutField(decl.name, decl.description, value.name, embedded, decl.nullable))
             inner = {d.key: d for d in declarations(decl.base)}
             if (filt := decl.marker(Filter)) is not None:
                 for key, name in filt.fields.items():
@@ -533,7 +541,7 @@ class _Builder:
             if (order := decl.marker(Order)) is not None and order.key:
                 d = inner[order.key]
                 stored = f"{embed.prefix}_{d.stored}" if embed.prefix else d.stored
-                orders.keys[order.member] = OrderKey(order.member, Prop(stored), _leaf(d.base, order.key))  # type: ignore[arg-type]
+                orders.keys[order.member] = OrderKey(order.member, Prop(stored), _sort(d.base, order.key))
             return
         if (columns := decl.marker(Columns)) is not None:
             value = self.value_type(decl.base)
@@ -551,7 +559,9 @@ class _Builder:
             where.fields[decl.name] = PropFilter(decl.name, decl.description, leaf, read)
         if (order := decl.marker(Order)) is not None:
             nullable = decl.optional and decl.key != "id"
-            orders.keys[order.member] = OrderKey(order.member, read, leaf, order.ignore_case, nullable)  # type: ignore[arg-type]
+            orders.keys[order.member] = OrderKey(
+                order.member, read, _sort(decl.base, decl.key), order.ignore_case, nullable
+            )
 
     # -- relations -------------------------------------------------------------------------------
 
@@ -634,7 +644,9 @@ class _Builder:
                 order = OrderKey(_ITEM_ORDER, Prop("ord", "r"), Leaf.INT, nullable=False)
             else:
                 decl = next(d for d in declarations(item_model) if d.key == key)
-                order = OrderKey(_ITEM_ORDER, Prop(decl.stored, "r"), _leaf(decl.base, key), nullable=decl.optional)
+                order = OrderKey(
+                    _ITEM_ORDER, Prop(decl.stored, "r"), _sort(decl.base, key), nullable=decl.optional
+                )
             paged = relation.shape is Shape.ITEMS
             read = Items(hop, item_type, owner_role, other_role, order, descending, paged)
             self._show(
@@ -657,7 +669,9 @@ class _Builder:
             # Companies tied to the same linked entity: end -> owner <- end.
             # From a company to the linked entity (the deal), then on to the other companies.
             via = Hop(rels, link.incoming, label)
-            read_peers = Grouped(Hop(rels, not link.incoming, link.target), link.peers.gather or "partnership", via)
+            read_peers = Grouped(
+                Hop(rels, not link.incoming, link.target), link.peers.gather or "partnership", via
+            )
             self._show(
                 link.target,
                 OutField(
@@ -701,7 +715,9 @@ class _Builder:
             )
         for decl in declarations(model):
             if decl.key == link.end:
-                out.add(OutField(decl.key, f"The {link.target.lower()}.", link.target, Bound(decl.key), False))
+                out.add(
+                    OutField(decl.key, f"The {link.target.lower()}.", link.target, Bound(decl.key), False)
+                )
                 if link.target != "Source":
                     where.fields[decl.key] = NestedFilter(
                         decl.key, f"The {link.target.lower()}.", link.target, decl.key
@@ -721,15 +737,24 @@ class _Builder:
                 continue
             if (embed := decl.marker(Embed)) is not None:
                 value = self.value_type(decl.base)
-                present = f"{embed.prefix}_{embed.present}" if embed.prefix and embed.present else embed.present
+                present = (
+                    f"{embed.prefix}_{embed.present}" if embed.prefix and embed.present else embed.present
+                )
                 out.add(
-                    OutField(decl.name, decl.description, value.name, Embedded(value.name, embed.prefix, "r", present))
+                    OutField(
+                        decl.name,
+                        decl.description,
+                        value.name,
+                        Embedded(value.name, embed.prefix, "r", present),
+                    )
                 )
                 continue
             self.leaf_fields(out, decl, "r")
             if decl.marker(Filter) is not None:
                 leaf = self.enum(_leaf(decl.base, decl.key))
-                where.fields[decl.name] = PropFilter(decl.name, decl.description, leaf, Prop(decl.stored, "r"))
+                where.fields[decl.name] = PropFilter(
+                    decl.name, decl.description, leaf, Prop(decl.stored, "r")
+                )
         for current in currents(model):
             out.add(OutField(current.name, current.description, Leaf.BOOLEAN, Computed(current.rule), False))
             if current.filter:
@@ -781,7 +806,15 @@ class _Builder:
             required = decl.key == "id" or (not top and decl.info.is_required())
             date = kind is Leaf.DATE
             in_type.fields.append(
-                InField(camel(decl.key), decl.key, decl.description, Leaf.STRING if date else kind, required, decl.many, date)
+                InField(
+                    camel(decl.key),
+                    decl.key,
+                    decl.description,
+                    Leaf.STRING if date else kind,
+                    required,
+                    decl.many,
+                    date,
+                )
             )
         return name
 
@@ -818,13 +851,25 @@ _ITEM_ORDER = "ORDER"  # link objects have one order, their own
 SUBJECT_LABELS = ("Company", "Person", "Facility", "Partnership")
 _CHANGE_FIELDS: tuple[tuple[str, str, Leaf, bool, Any], ...] = (
     ("version", "The entity's version after this change.", Leaf.INT, False, None),
-    ("action", "What was done: upsert, evidence, position, status, retract or retract_link.", Leaf.STRING, False, None),
+    (
+        "action",
+        "What was done: upsert, evidence, position, status, retract or retract_link.",
+        Leaf.STRING,
+        False,
+        None,
+    ),
     ("at", "When (ISO 8601, UTC).", Leaf.STRING, False, None),
     ("keyId", "Id of the API key that made it.", Leaf.STRING, False, None),
     ("keyName", "Name of that key.", Leaf.STRING, False, None),
     ("reason", "Why, as the writer said.", Leaf.STRING, True, None),
     ("fields", "Fields of the entry that changed, as clients name them.", Leaf.STRING, False, []),
-    ("before", "The entry before, as JSON in the seed file format (null when it was created).", Leaf.STRING, True, None),
+    (
+        "before",
+        "The entry before, as JSON in the seed file format (null when it was created).",
+        Leaf.STRING,
+        True,
+        None,
+    ),
     ("after", "The entry after, as JSON in the seed file format.", Leaf.STRING, True, None),
 )
 _VERSION = "1 as loaded, plus one for every change made through the API (see `expectedVersion`)."

@@ -65,7 +65,10 @@ SOURCED_BY = Link(
 class Source(Model):
     """A web page or release that facts are taken from."""
 
-    ordered_by: ClassVar[tuple[str, bool]] = ("PUBLISHED_ON", True)  # lists' default order: (member, descending)
+    ordered_by: ClassVar[tuple[str, bool]] = (
+        "PUBLISHED_ON",
+        True,
+    )  # lists' default order: (member, descending)
 
     id: Annotated[
         Slug, Field(description="Slug id, e.g. `reuters-2025-11-20-openai-foxconn`."), Filter(), Order("ID")
@@ -130,7 +133,11 @@ class Sourced(Model):
         list[Evidence], Field(default_factory=list, description="Where the facts come from."), SOURCED_BY
     ]
     unknown: Annotated[list[str], Field(default_factory=list, description="Fields the sources did not give.")]
-    synthetic: Annotated[bool, Field(description="True for generated test data."), Filter(), LoadOnly()] = False
+    synthetic: Annotated[bool, Field(description="True for generated test data."), Filter(), LoadOnly()] = (
+        False
+    )
+
+    ordered_by: ClassVar[tuple[str, bool]] = ("ID", False)  # lists' default order: (member, descending)
 
     def all_evidence(self) -> list[Evidence]:
         """Evidence for the entity itself and for the links it owns."""
@@ -218,7 +225,10 @@ class Facility(Sourced):
     ] = None
     aliases: Annotated[list[str], Field(default_factory=list, description="Other names.")]
     location: Annotated[
-        Location, Field(description="Where it is."), Embed(), Filter({"country": "country", "region": "state", "city": "city"})
+        Location,
+        Field(description="Where it is."),
+        Embed(),
+        Filter({"country": "country", "region": "state", "city": "city"}),
     ]
     capacity: Annotated[
         list[Capacity],
@@ -277,11 +287,16 @@ class Facility(Sourced):
 class Partnership(Sourced):
     """A deal, agreement or collaboration between companies."""
 
-    ordered_by: ClassVar[tuple[str, bool]] = ("ANNOUNCED_ON", True)  # lists' default order: (member, descending)
+    ordered_by: ClassVar[tuple[str, bool]] = (
+        "ANNOUNCED_ON",
+        True,
+    )  # lists' default order: (member, descending)
 
     name: Annotated[str, Field(min_length=1, description="Descriptive name."), Filter(), Order("NAME", True)]
     kind: Annotated[PartnershipKind, Field(description="What it is about."), Filter()]
-    status: Annotated[Status, Field(description="Where it stands, by the newest sourced information."), Filter()]
+    status: Annotated[
+        Status, Field(description="Where it stands, by the newest sourced information."), Filter()
+    ]
     announced: Annotated[
         PartialDate | None,
         Field(description="Announcement date (first day of the period for partial dates)."),
@@ -381,7 +396,9 @@ class Event(Sourced):
         Field(description="When it happened (first day of the period for partial dates)."),
         Order("ON"),
     ]
-    kind: Annotated[str, Field(min_length=1, description="e.g. groundbreaking, sale, scale_back, status_change.")]
+    kind: Annotated[
+        str, Field(min_length=1, description="e.g. groundbreaking, sale, scale_back, status_change.")
+    ]
     description: Annotated[str, Field(min_length=1, description="What happened.")]
     subjects: Annotated[
         list[Slug],

@@ -40,7 +40,13 @@ MONEY_DIRECTIONS: tuple[tuple[PartyRole, PartyRole], ...] = (
 
 def _companies(name: str, description: str, filter: bool = True) -> Relation:
     return Relation(
-        name, description, Shape.GROUPED, "CompanyLink", edge="partnerships", gather="partnership", filter=filter
+        name,
+        description,
+        Shape.GROUPED,
+        "CompanyLink",
+        edge="partnerships",
+        gather="partnership",
+        filter=filter,
     )
 
 
@@ -48,8 +54,12 @@ DERIVED_LINKS: tuple[DerivedLink, ...] = (
     DerivedLink(
         "SUPPLIES",
         SUPPLY_DIRECTIONS,
-        forward=_companies("customers", "Companies it supplies, each with the partnerships that make the link."),
-        backward=_companies("suppliers", "Companies that supply it, each with the partnerships that make the link."),
+        forward=_companies(
+            "customers", "Companies it supplies, each with the partnerships that make the link."
+        ),
+        backward=_companies(
+            "suppliers", "Companies that supply it, each with the partnerships that make the link."
+        ),
     ),
     DerivedLink(
         "INVESTS_IN",

@@ -184,7 +184,9 @@ class Position(Model):
     until: Annotated[PartialDate | None, Field(description="End, where known.")] = None
     evidence: EvidenceList
 
-    held: ClassVar[Current] = Current("current", "Held today: no end date, or an end date in the future.", Now.HELD, filter=True)
+    held: ClassVar[Current] = Current(
+        "current", "Held today: no end date, or an end date in the future.", Now.HELD, filter=True
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

@@ -7,6 +7,7 @@ not listed here.
 
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class CompanyKind(StrEnum):
@@ -141,6 +142,7 @@ PARTY_ROLE_DEFINITIONS: dict[PartyRole, str] = {
     PartyRole.GUARANTOR: "Backs another party's obligation (e.g. buys unsold capacity).",
     PartyRole.PARTNER: "Takes part without a direction of goods or money (strategic work).",
 }
+
 
 class MoneyQualifier(StrEnum):
     """How exact an amount is."""
@@ -319,7 +321,7 @@ DEFAULT_LINKS = tuple(kind for kind in LinkKind if kind is not LinkKind.HISTORY)
 
 
 # Every vocabulary with written definitions, for the GraphQL enums' value descriptions.
-DEFINITIONS: dict[type[StrEnum], Mapping[StrEnum, str]] = {
+DEFINITIONS: dict[type[StrEnum], Mapping[Any, str]] = {
     CompanyKind: COMPANY_KIND_DEFINITIONS,
     PartnershipKind: PARTNERSHIP_KIND_DEFINITIONS,
     Status: STATUS_DEFINITIONS,
@@ -330,4 +332,3 @@ DEFINITIONS: dict[type[StrEnum], Mapping[StrEnum, str]] = {
     SourceTier: SOURCE_TIER_DEFINITIONS,
     LinkKind: LINK_KIND_DEFINITIONS,
 }
-

@@ -137,7 +137,9 @@ class Store:
             await _retract(tx, entity_id, label, reason, principal.key_id)
             version = state["version"] + 1
             await history.stamp_version(tx, entity_id, version)
-            await _remember(tx, entity_id, label, version, "retract", principal, reason, before, None, ["retracted"])
+            await _remember(
+                tx, entity_id, label, version, "retract", principal, reason, before, None, ["retracted"]
+            )
             return Written(entity_id, label, version, False, ["retracted"])
 
         try:
@@ -149,7 +151,9 @@ class Store:
 
 async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     entity_id = edit.entity_id
-    state = await history.claim(tx, entity_id, edit.label) if edit.label else await history.lock(tx, entity_id)
+    state = (
+        await history.claim(tx, entity_id, edit.label) if edit.label else await history.lock(tx, entity_id)
+    )
     if state is None:
         raise _Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
     if state["retracted"]:
@@ -183,7 +187,9 @@ async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     await history.stamp(tx, entity_id, version, edit.principal.key_id, origin)
     after = await _entry(tx, entity_id)
     changed = sorted(k for k in {*(before or {}), *after} if (before or {}).get(k) != after.get(k))
-    await _remember(tx, entity_id, label, version, edit.action, edit.principal, edit.reason, before, after, changed)
+    await _remember(
+        tx, entity_id, label, version, edit.action, edit.principal, edit.reason, before, after, changed
+    )
     return Written(entity_id, label, version, created, client_names(label, changed))
 
 

@@ -28,7 +28,8 @@ EntryData = dict[str, Any]
 
 _ENTITY = (
     " RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, properties(n) AS props,"
-    " COLLECT { MATCH (n)-[r:SOURCED_BY]->(s:Source) RETURN {other: s.id, props: properties(r)} ORDER BY r.ord }"
+    " COLLECT { MATCH (n)-[r:SOURCED_BY]->(s:Source)"
+    " RETURN {other: s.id, props: properties(r)} ORDER BY r.ord }"
     " AS evidence,"
     f" COLLECT {{ MATCH (n)-[r:{'|'.join(t for t in OWNED_OUTGOING if t != 'SOURCED_BY')}]->(x:Entity)"
     " RETURN {type: type(r), other: x.id, props: properties(r)} } AS outgoing,"
@@ -38,7 +39,8 @@ _ENTITY = (
 # A retracted entity has lost its kind's label, so `label` is null and it is skipped.
 _BY_IDS = "MATCH (n:Entity) WHERE n.id IN $ids AND any(l IN labels(n) WHERE l IN $labels)" + _ENTITY
 _BY_ORIGIN = (
-    "MATCH (n:Entity) WHERE ($origin IS NULL OR n.origin = $origin) AND any(l IN labels(n) WHERE l IN $labels) "
+    "MATCH (n:Entity) WHERE ($origin IS NULL OR n.origin = $origin) "
+    "AND any(l IN labels(n) WHERE l IN $labels) "
     "WITH n ORDER BY n.id SKIP $skip LIMIT $limit" + _ENTITY
 )
 PAGE = 2_000
@@ -59,7 +61,8 @@ def read_all(tx: Transaction, origin: str | None) -> Iterator[Record]:
     skip = 0
     while True:
         page = [
-            r.data() for r in tx.run(_BY_ORIGIN, origin=origin, skip=skip, limit=PAGE, labels=list(ENTITY_LABELS))
+            r.data()
+            for r in tx.run(_BY_ORIGIN, origin=origin, skip=skip, limit=PAGE, labels=list(ENTITY_LABELS))
         ]
         yield from page
         if len(page) < PAGE:
@@ -159,7 +162,12 @@ def _columns(model: type[Model], props: Record, prefix: str) -> list[EntryData]:
 
 
 def _links(
-    entity: str, item_model: type[Model], link: Link, record: Record, evidence: list[Record], claimed: set[int]
+    entity: str,
+    item_model: type[Model],
+    link: Link,
+    record: Record,
+    evidence: list[Record],
+    claimed: set[int],
 ) -> list[EntryData]:
     rels = set(link_types(link, item_model))
     found = [r for r in record["incoming" if link.incoming else "outgoing"] if r["type"] in rels]
@@ -188,7 +196,11 @@ def _links(
 
 
 def _link_key(item: EntryData) -> tuple[str, ...]:
-    return (str(item.get("company", "")), str(item.get("kind") or item.get("title", "")), str(item.get("since", "")))
+    return (
+        str(item.get("company", "")),
+        str(item.get("kind") or item.get("title", "")),
+        str(item.get("since", "")),
+    )
 
 
 def entry(record: Record) -> Entry:

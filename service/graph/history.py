@@ -43,13 +43,17 @@ async def claim(tx: AsyncManagedTransaction, entity_id: str, label: str) -> dict
 
 async def lock(tx: AsyncManagedTransaction, entity_id: str) -> dict[str, Any] | None:
     """An existing entity's state, write-locked until the transaction ends; None if no such id."""
-    result = await tx.run(f"MATCH (n:Entity {{id: $id}}) SET n.version = coalesce(n.version, 1) {_STATE}", id=entity_id)
+    result = await tx.run(
+        f"MATCH (n:Entity {{id: $id}}) SET n.version = coalesce(n.version, 1) {_STATE}", id=entity_id
+    )
     record = await result.single()
     return None if record is None else _state(record.data())
 
 
 async def stamp_version(tx: AsyncManagedTransaction, entity_id: str, version: int) -> None:
-    result = await tx.run("MATCH (n:Entity {id: $id}) SET n.version = $version", id=entity_id, version=version)
+    result = await tx.run(
+        "MATCH (n:Entity {id: $id}) SET n.version = $version", id=entity_id, version=version
+    )
     await result.consume()
 
 
@@ -79,7 +83,8 @@ async def missing_references(tx: AsyncManagedTransaction, refs: list[dict[str, A
 async def record_change(tx: AsyncManagedTransaction, change: dict[str, Any]) -> None:
     """Keep a change (who, when, which key, what, why, the values before and after)."""
     result = await tx.run(
-        "MATCH (n:Entity {id: $change.entity}) CREATE (n)-[:HAS_CHANGE]->(c:Change) SET c = $change, c.at = datetime()",
+        "MATCH (n:Entity {id: $change.entity}) "
+        "CREATE (n)-[:HAS_CHANGE]->(c:Change) SET c = $change, c.at = datetime()",
         change=change,
     )
     await result.consume()

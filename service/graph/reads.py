@@ -11,9 +11,13 @@ from typing import Any
 from neo4j import READ_ACCESS, AsyncDriver, Query
 
 
-
 async def read_result(
-    driver: AsyncDriver, database: str, text: str, params: dict[str, Any], timeout: float, causal: bool = False
+    driver: AsyncDriver,
+    database: str,
+    text: str,
+    params: dict[str, Any],
+    timeout: float,
+    causal: bool = False,
 ) -> Any:
     """The `result` column of the single row of a compiled statement (`text` with `params`)."""
     bookmarks = driver.execute_query_bookmark_manager if causal else None

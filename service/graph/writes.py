@@ -24,7 +24,8 @@ DERIVED: tuple[str, ...] = tuple(link.rel for link in DERIVED_LINKS)
 
 def _owned() -> tuple[list[str], list[str]]:
     """Relationship types an entry owns: (outgoing from it, incoming to it)."""
-    outgoing, incoming = {"SOURCED_BY"}, set()
+    outgoing: set[str] = {"SOURCED_BY"}
+    incoming: set[str] = set()
     for model in ENTRY_MODELS:
         for decl in declarations(model):
             if (ref := decl.marker(Ref)) is not None:
@@ -40,7 +41,10 @@ OWNED_OUTGOING, OWNED_INCOMING = _owned()
 def node_statement(label: str, target: Target) -> str:
     label = identifier(label)
     if target == "Staged":
-        return f"UNWIND $rows AS row CREATE (n:Staged) SET n = row, n.load_id = $load_id, n.staged_label = '{label}'"
+        return (
+            "UNWIND $rows AS row CREATE (n:Staged) "
+            f"SET n = row, n.load_id = $load_id, n.staged_label = '{label}'"
+        )
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row, n:Entity"
 
 
@@ -99,7 +103,9 @@ def delete_owned_links(tx: ManagedTransaction, ids: list[str]) -> None:
         tx.run(statement, ids=ids).consume()
 
 
-def write_nodes(tx: ManagedTransaction, target: Target, label: str, rows: list[Row], load_id: str = "") -> int:
+def write_nodes(
+    tx: ManagedTransaction, target: Target, label: str, rows: list[Row], load_id: str = ""
+) -> int:
     summary = tx.run(node_statement(label, target), rows=rows, load_id=load_id).consume()
     return summary.counters.nodes_created
 
@@ -108,7 +114,9 @@ def write_links(tx: ManagedTransaction, target: Target, rel: str, rows: list[Row
     summary = tx.run(link_statement(rel, target), rows=rows).consume()
     created = summary.counters.relationships_created
     if created != len(rows):
-        raise WriteMismatch(f"{rel}: {len(rows)} rows but {created} relationships written (a referenced id is missing)")
+        raise WriteMismatch(
+            f"{rel}: {len(rows)} rows but {created} relationships written (a referenced id is missing)"
+        )
     return created
 
 
@@ -133,4 +141,3 @@ def delete_staged_batch(tx: ManagedTransaction, batch_size: int) -> int:
     """Delete up to `batch_size` staged nodes left by an aborted load; 0 when none are left."""
     summary = tx.run("MATCH (n:Staged) WITH n LIMIT $limit DETACH DELETE n", limit=batch_size).consume()
     return summary.counters.nodes_deleted
-

@@ -53,7 +53,9 @@ class Access:
         self.keyed = RateLimit(settings.api_rate_limit_keyed)
         self.failures = RateLimit(settings.api_rate_limit_anonymous)
 
-    async def admit(self, client: str, key_text: str | None, runs_operation: bool) -> Principal | None | Rejection:
+    async def admit(
+        self, client: str, key_text: str | None, runs_operation: bool
+    ) -> Principal | Rejection | None:
         """The caller's principal (None: anonymous) when the request may go on, else why not."""
         address = f"ip:{client}"
         if key_text is None:

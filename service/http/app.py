@@ -81,7 +81,9 @@ def create_app(settings: Settings) -> "App":
         )
 
     keys = KeyResolver(
-        lambda key_id: find_key(state["driver"], settings.neo4j_database, key_id, settings.neo4j_query_timeout),
+        lambda key_id: find_key(
+            state["driver"], settings.neo4j_database, key_id, settings.neo4j_query_timeout
+        ),
         ttl=settings.api_key_cache_seconds,
     )
     graphql = GraphQLApp(
@@ -116,7 +118,8 @@ def create_app(settings: Settings) -> "App":
 
     async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].rstrip("/") == "/graphql":
-            if settings.api_graphiql and pages.wants_page(scope):
+            # GraphiQL needs introspection: with it off, the page is off too.
+            if settings.api_graphiql and settings.api_introspection and pages.wants_page(scope):
                 await pages.page(dist, "graphiql.html")(scope, receive, send)
             else:
                 await graphql(scope, receive, send)

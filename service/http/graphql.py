@@ -10,9 +10,9 @@ type the client accepts:
   every well-formed GraphQL request, request errors without `data` in the body.
 
 Requests that are not GraphQL requests at all (a body that is not a JSON object, a `query` that
-is not a string, non-object `variables` or `extensions`) are 400 in both; an unacceptable Accept
-is 406, a POST that is not JSON 415, a body over API_MAX_BODY_BYTES 413. Authentication (401,
-403) and rate limits (429) carry their own statuses. Every answer is JSON with
+is not a string, non-object `variables` or `extensions`) are 400 in both; an Accept naming
+neither type is answered in JSON; a POST that is not JSON is 415, a body over API_MAX_BODY_BYTES
+413. Authentication (401, 403) and rate limits (429) carry their own statuses. Every answer is JSON with
 `errors[].extensions.code`; every request is timed, counted and logged (`service.http.metrics`).
 """
 
@@ -42,7 +42,9 @@ JSON = "application/json"
 class BadRequest(Exception):
     """Not a GraphQL-over-HTTP request: answered with its status and code, before any GraphQL."""
 
-    def __init__(self, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]] | None = None):
+    def __init__(
+        self, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]] | None = None
+    ):
         super().__init__(message)
         self.status, self.code, self.headers = status, code, headers or []
 
@@ -74,9 +76,9 @@ def media_type(accept: str) -> str:
         if quality > 0 and kind in (GRAPHQL_RESPONSE, JSON, "application/*", "*/*"):
             chosen = GRAPHQL_RESPONSE if kind == GRAPHQL_RESPONSE else JSON
             choices.append((quality, -position, chosen))
-    if not choices:
-        raise BadRequest(406, ErrorCode.NOT_ACCEPTABLE, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
-    return max(choices)[2]
+    # Accepting neither, the client gets JSON all the same (the spec lets a server disregard
+    # Accept): a browser's address bar with ?query= sends text/html first.
+    return max(choices)[2] if choices else JSON
 
 
 def _object(value: Any, name: str) -> dict[str, Any] | None:
@@ -96,12 +98,20 @@ def params_of(data: Any) -> Params:
         raise BadRequest(400, ErrorCode.BAD_REQUEST, "`query` must be a string holding a GraphQL document.")
     if name is not None and not isinstance(name, str):
         raise BadRequest(400, ErrorCode.BAD_REQUEST, "`operationName` must be a string or null.")
-    return Params(query, name, _object(data.get("variables"), "variables"), _object(data.get("extensions"), "extensions"))
+    return Params(
+        query,
+        name,
+        _object(data.get("variables"), "variables"),
+        _object(data.get("extensions"), "extensions"),
+    )
 
 
 def _get_params(query_string: bytes) -> Params:
     fields = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
-    data: dict[str, Any] = {"query": fields.get("query"), "operationName": fields.get("operationName") or None}
+    data: dict[str, Any] = {
+        "query": fields.get("query"),
+        "operationName": fields.get("operationName") or None,
+    }
     for name in ("variables", "extensions"):
         if fields.get(name):
             data[name] = _json(fields[name].encode("latin-1"), name)
@@ -112,7 +122,9 @@ def _json(body: bytes, what: str = "The body") -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise BadRequest(400, ErrorCode.BAD_REQUEST, f"{what} is not valid JSON (UTF-8): {error.msg}.") from None
+        raise BadRequest(
+            400, ErrorCode.BAD_REQUEST, f"{what} is not valid JSON (UTF-8): {error.msg}."
+        ) from None
 
 
 class GraphQLApp:
@@ -151,10 +163,14 @@ class GraphQLApp:
         record.http_status = status
         observe(record, time.perf_counter() - started, self.log_requests)
 
-    async def _handle(self, scope: Scope, receive: Receive, record: RequestRecord) -> tuple[int, dict[str, Any]]:
+    async def _handle(
+        self, scope: Scope, receive: Receive, record: RequestRecord
+    ) -> tuple[int, dict[str, Any]]:
         method = scope["method"]
         if method not in ("GET", "POST"):
-            raise BadRequest(405, ErrorCode.METHOD_NOT_ALLOWED, "Use GET or POST.", [(b"allow", b"GET, POST")])
+            raise BadRequest(
+                405, ErrorCode.METHOD_NOT_ALLOWED, "Use GET or POST.", [(b"allow", b"GET, POST")]
+            )
         headers = {bytes(k).lower(): bytes(v) for k, v in scope.get("headers", ())}
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_body:
@@ -168,7 +184,11 @@ class GraphQLApp:
         else:
             content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
             if content_type != b"application/json":
-                raise BadRequest(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "POST a JSON body (Content-Type: application/json).")
+                raise BadRequest(
+                    415,
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "POST a JSON body (Content-Type: application/json).",
+                )
             params = params_of(_json(await _read_body(receive, self.max_body)))
         result = await self.engine.execute(
             params.query,
@@ -206,7 +226,10 @@ def _errors(message: str, code: str) -> dict[str, Any]:
 
 def _too_large(limit: int) -> BadRequest:
     return BadRequest(
-        413, ErrorCode.PAYLOAD_TOO_LARGE, f"The request body is over {limit} bytes.", [(b"connection", b"close")]
+        413,
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        f"The request body is over {limit} bytes.",
+        [(b"connection", b"close")],
     )
 
 
@@ -228,7 +251,12 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
 
 
 async def _respond(
-    send: Send, status: int, payload: dict[str, Any], media: str, started: float, extra: list[tuple[bytes, bytes]]
+    send: Send,
+    status: int,
+    payload: dict[str, Any],
+    media: str,
+    started: float,
+    extra: list[tuple[bytes, bytes]],
 ) -> None:
     body = orjson.dumps(payload)
     headers = [

@@ -19,7 +19,9 @@ async def readyz(request: Request) -> JSONResponse:
         reason = f"Neo4j is unreachable: {type(error).__name__}"
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     except Neo4jError as error:
-        return JSONResponse({"status": "unavailable", "reason": f"Neo4j error: {error.code}"}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "reason": f"Neo4j error: {error.code}"}, status_code=503
+        )
     if missing:
         reason = f"schema constraints missing: {', '.join(sorted(missing))}; run `python -m seed`"
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)

@@ -11,8 +11,8 @@ import pytest
 from neo4j import Driver
 
 from bench.compare.cases import CASES, SMOKE, params_for
-from tests.support import ApiProcess, seed_only
 from tests.http.test_readme_examples import EXAMPLES
+from tests.support import ApiProcess, seed_only
 
 # (operation name, query, variables): operations that must answer with data and no error.
 COVERED: list[tuple[str, str, dict[str, Any]]] = [
@@ -134,7 +134,9 @@ async def test_failures_and_other_ways(
         assert payload["data"] == {"company": {"id": "openai", "name": "OpenAI"}}
 
 
-async def test_http_answers_what_the_engine_answers(seeded_once: Driver, engine: Run, api: ApiProcess) -> None:
+async def test_http_answers_what_the_engine_answers(
+    seeded_once: Driver, engine: Run, api: ApiProcess
+) -> None:
     for name, query, variables in COVERED[:3]:
         assert json.loads(_post(api.url, name, query, variables)[1]) == await engine(query, variables)
 

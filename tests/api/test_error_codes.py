@@ -29,7 +29,7 @@ def test_unexpected_errors_are_masked() -> None:
 def test_the_readme_lists_every_code() -> None:
     from tests.support import REPO_ROOT
 
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8") + (REPO_ROOT / "docs" / "api.md").read_text(
-        encoding="utf-8"
-    )
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8") + (
+        REPO_ROOT / "docs" / "api.md"
+    ).read_text(encoding="utf-8")
     assert [code for code in ErrorCode if f"`{code}`" not in readme] == []

@@ -60,7 +60,9 @@ def test_every_object_field_comes_from_the_catalog() -> None:
             continue
         catalog = CATALOG.outputs[name].fields
         extra = {"stats"} if name == "Company" else set()
-        missing += [f"{name}.{f}" for f in graphql_type.fields if f not in catalog and f not in extra | STRUCTURAL]
+        missing += [
+            f"{name}.{f}" for f in graphql_type.fields if f not in catalog and f not in extra | STRUCTURAL
+        ]
     assert missing == []
 
 

@@ -14,7 +14,11 @@ from neo4j import Driver
 from tests.support import seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
-PAGE = "query Page($first: Int, $after: String, $where: CompanyWhere) { companies(first: $first, after: $after, where: $where) { totalCount pageInfo { endCursor hasNextPage } nodes { id } } }"
+PAGE = (
+    "query Page($first: Int, $after: String, $where: CompanyWhere) {"
+    " companies(first: $first, after: $after, where: $where) {"
+    " totalCount pageInfo { endCursor hasNextPage } nodes { id } } }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,9 @@ async def _code(engine: Run, query: str, variables: dict[str, Any] | None = None
     return str(payload["errors"][0]["extensions"]["code"])
 
 
-async def test_omitted_nullable_variables_leave_the_argument_defaults(seeded_once: Driver, engine: Run) -> None:
+async def test_omitted_nullable_variables_leave_the_argument_defaults(
+    seeded_once: Driver, engine: Run
+) -> None:
     # An omitted variable is "not provided": `first` takes its default (20), `after` and `where`
     # are absent. This is the request Apollo Client, gql and generated clients send first.
     omitted = await _data(engine, PAGE, {})
@@ -60,7 +66,7 @@ async def test_variable_and_argument_defaults(seeded_once: Driver, engine: Run) 
     three = await _data(engine, "query($n: Int = 3) { companies(first: $n) { nodes { id } } }")
     assert len(three["companies"]["nodes"]) == 3
     # An argument default applies when the variable is omitted (maxDepth: 3, direction: UPSTREAM).
-    query = "query($d: Int) { supplyChain(company: \"openai\", maxDepth: $d) { entries { tier } } }"
+    query = 'query($d: Int) { supplyChain(company: "openai", maxDepth: $d) { entries { tier } } }'
     tiers = {e["tier"] for e in (await _data(engine, query))["supplyChain"]["entries"]}
     assert tiers and max(tiers) <= 3
 
@@ -71,7 +77,7 @@ async def test_explicit_null_is_not_omission(seeded_once: Driver, engine: Run) -
     assert await _code(engine, "query($n: Int) { companies(first: $n) { totalCount } }", {"n": None}) == (
         "BAD_USER_INPUT"
     )
-    direction = "query($d: Direction) { supplyChain(company: \"openai\", direction: $d) { truncated } }"
+    direction = 'query($d: Direction) { supplyChain(company: "openai", direction: $d) { truncated } }'
     assert await _code(engine, direction, {"d": None}) == "BAD_USER_INPUT"
     assert (await _data(engine, direction, {}))["supplyChain"]["truncated"] is False
 

@@ -1,8 +1,8 @@
 """Fixtures for tests that drive a headless browser: Debian's chromium through playwright.
 
-These tests need what tests/integration needs (a Neo4j, started automatically; the API as a
-process) plus two things `make test` provides through `make tools`: the built pages (`make web`,
-web/dist) and a chromium on PATH (`apt-get install chromium`). Playwright never downloads a
+These tests need a Neo4j (started automatically) and the API as a process, plus two things
+`make test` provides through `make tools`: the built pages (`make web`, service/http/dist) and a
+chromium on PATH (`apt-get install chromium`). Playwright never downloads a
 browser here: it launches the system one.
 
 Every page is watched: a request that would leave this machine is blocked and fails the test, and
@@ -21,9 +21,8 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Route, sync_playwright
 
 from tests.support import REPO_ROOT
-from tests.support import api, driver, seeded
 
-__all__ = ["ARTIFACTS", "Watched", "api", "driver", "seeded"]
+__all__ = ["ARTIFACTS", "Watched"]
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -44,7 +43,7 @@ def _chromium() -> str:
 # this thread, and later tests that call asyncio.run() would fail.
 @pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    if not (REPO_ROOT / "web" / "dist" / "explore.html").is_file():
+    if not (REPO_ROOT / "service" / "http" / "dist" / "explore.html").is_file():
         pytest.fail("the browser pages are not built: run `make web`")
     with sync_playwright() as instance:
         yield instance

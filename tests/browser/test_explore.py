@@ -4,7 +4,6 @@ overlays, the facility map, export and the URL state, in headless chromium."""
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from neo4j import Driver
 
 from tests.browser.conftest import Watched

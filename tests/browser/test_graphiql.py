@@ -5,12 +5,10 @@ import json
 import urllib.request
 from typing import Any
 
-import pytest
 from neo4j import Driver
 
 from tests.browser.conftest import Watched
-from tests.support import REPO_ROOT
-from tests.support import ApiProcess, graphql
+from tests.support import REPO_ROOT, ApiProcess, graphql
 
 EXAMPLES = sorted((REPO_ROOT / "web" / "src" / "graphiql" / "examples").glob("*.graphql"))
 TAB_NAMES = [

@@ -3,7 +3,6 @@ the index-ordered one (ids; sort keys the filter makes non-null) or the general 
 
 from typing import Any
 
-import pytest
 from neo4j import Driver
 
 from tests.support import ApiProcess, graphql

@@ -75,7 +75,11 @@ def test_party_amounts_stay_with_their_own_flows() -> None:
         {"company": "openai", "role": "investee"},
         {"company": "openai", "role": "customer"},
     ]
-    money = {(f.source, f.target): (f.value_usd, f.value_basis) for f in flows(_deal(parties=parties)) if f.rel == "MONEY_FLOW"}
+    money = {
+        (f.source, f.target): (f.value_usd, f.value_basis)
+        for f in flows(_deal(parties=parties))
+        if f.rel == "MONEY_FLOW"
+    }
     assert money == {("openai", "nvidia"): (None, None), ("nvidia", "openai"): (100e9, PARTY_AMOUNT)}
 
 

@@ -18,8 +18,7 @@ import pytest
 from neo4j import Driver
 
 from service.domain.roles import Role
-from tests.support import REPO_ROOT, Neo4jServer
-from tests.support import ApiProcess, api_key, seed_only
+from tests.support import REPO_ROOT, ApiProcess, Neo4jServer, api_key, seed_only
 
 ORIGIN = "https://app.example.com"
 COMPILED = '{ company(id: "openai") { name } }'  # a query the fast path answers

@@ -8,8 +8,7 @@ import urllib.request
 
 from neo4j import Driver
 
-from tests.support import REPO_ROOT
-from tests.support import ApiProcess, graphql
+from tests.support import REPO_ROOT, ApiProcess, graphql
 
 
 def _get(url: str) -> tuple[int, dict[str, object]]:

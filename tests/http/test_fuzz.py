@@ -1,4 +1,4 @@
-"""Fuzzing /graphql with schemathesis: queries and mutations generated from schema/schema.graphql,
+"""Fuzzing /graphql with schemathesis: queries and mutations generated from service/api/schema.graphql,
 valid and invalid, sent to `python -m service` on the seed graph, anonymously and with an editor's
 key. No answer may be a 5xx, and every error must carry a code and no internals (no traceback,
 no Cypher, no masked INTERNAL). Derandomized: the same schema gives the same cases on every run.
@@ -21,10 +21,9 @@ from schemathesis.generation import GenerationMode
 from schemathesis.graphql import nodes
 from schemathesis.specs.graphql.schemas import GraphQLOperationDefinition
 
-from tests.support import REPO_ROOT, Neo4jServer
-from tests.support import ApiProcess, seed_only
+from tests.support import REPO_ROOT, ApiProcess, Neo4jServer, seed_only
 
-SCHEMA = schemathesis.graphql.from_path(REPO_ROOT / "schema" / "schema.graphql")
+SCHEMA = schemathesis.graphql.from_path(REPO_ROOT / "service" / "api" / "schema.graphql")
 # Dates as the data files write them, and some that are not dates at all.
 DATES = st.sampled_from(["2025", "2025-H2", "2025-Q3", "2025-11", "2025-11-20", "2025-13-40", "soon"])
 schemathesis.graphql.scalar("Date", (DATES | st.text(max_size=12)).map(nodes.String))

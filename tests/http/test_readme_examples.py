@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from tests.support import REPO_ROOT
-from tests.support import ApiProcess, graphql
+from tests.support import REPO_ROOT, ApiProcess, graphql
 
 EXAMPLES = dict(
     re.findall(r"```graphql\n# example: ([\w-]+)\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.DOTALL)

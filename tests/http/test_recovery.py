@@ -11,8 +11,7 @@ from pathlib import Path
 from neo4j_local import LocalNeo4j
 from neo4j_local.server import free_port
 from service.graph.constraints import apply_constraints
-from tests.support import TEST_PASSWORD, Neo4jServer
-from tests.support import ApiProcess, graphql
+from tests.support import TEST_PASSWORD, ApiProcess, Neo4jServer, graphql
 
 
 def _status(url: str) -> int:

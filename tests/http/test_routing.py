@@ -4,8 +4,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
-from tests.support import Neo4jServer
-from tests.support import ApiProcess, graphql, run_seed
+from tests.support import ApiProcess, Neo4jServer, graphql, run_seed
 
 
 def test_reads_and_writes_go_through_a_neo4j_uri(

@@ -4,7 +4,6 @@ import filecmp
 from pathlib import Path
 from typing import Any
 
-import pytest
 from neo4j import Driver
 
 from seed.cli import DATA_DIR

@@ -12,8 +12,7 @@ from neo4j import Driver
 
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
-from tests.support import REPO_ROOT, Neo4jServer
-from tests.support import snapshot
+from tests.support import REPO_ROOT, Neo4jServer, snapshot
 
 SeedCli = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -114,6 +114,9 @@ def test_the_repository_data_is_clean() -> None:
 def test_a_source_says_where_it_can_be_found(tmp_path: Path) -> None:
     unfindable = "sources:\n  - id: s9\n    publisher: Example\n    tier: B\n"
     errors = _errors(_folder(tmp_path, a=unfindable))
-    assert errors == ["a.yaml:2: s9: (entry): Value error, give the page's url, or found_at: where the document can be found"]
+    assert errors == [
+        "a.yaml:2: s9: (entry): Value error, give the page's url, "
+        "or found_at: where the document can be found"
+    ]
     archived = unfindable + "    found_at: Print edition, 3 March 2025, p. 4\n"
     assert load_dataset(_folder(tmp_path, a=archived)).counts()["sources"] == 1

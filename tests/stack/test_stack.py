@@ -7,8 +7,7 @@ from pathlib import Path
 
 from neo4j_local.server import free_port, port_is_free
 from neo4j_local.settings import STATE_DIR
-from tests.support import REPO_ROOT, TEST_PASSWORD
-from tests.support import graphql
+from tests.support import REPO_ROOT, TEST_PASSWORD, graphql
 
 
 def _alive(pid: int) -> bool:

@@ -47,5 +47,3 @@ def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) ->
                 raise bad_input(f"CompanyStats has no field {child.name}")
         parts.append(f"{response_key(child)}: {out}")
     return "{" + ", ".join(parts) + "}"
-
-

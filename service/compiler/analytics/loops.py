@@ -6,7 +6,6 @@ from service.compiler.analytics.common import FlowKind, children, in_range
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Scope, Statement, response_key
-from service.errors import bad_input
 
 MAX_CYCLES_SCANNED = 20_000  # money loops enumerated before ranking
 MAX_LOOPS = 100
@@ -86,5 +85,3 @@ def circular_flows(c: Compiler, selection: Selection, args: dict[str, Any]) -> S
         elif child.name == "__typename":
             fields.append(f"{response_key(child)}: 'CircularFlows'")
     return Statement(f"CALL () {{ {body} }} RETURN {{{', '.join(fields)}}} AS result", c.params)
-
-

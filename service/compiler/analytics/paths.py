@@ -22,8 +22,6 @@ def _link_types(via: list[LinkKind] | None) -> str:
     return "|".join(sorted({t for k in kinds for t in LINK_TYPES[k]}))
 
 
-
-
 def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     """Shortest paths between two entities over the chosen kinds of link, each step explained."""
     start, end = args["from"], args["to"]
@@ -38,9 +36,13 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
             for child in merged(steps_sel.children):
                 match child.name:
                     case "from":
-                        step_parts.append(f"{response_key(child)}: {abstract(c, left, child, inner, ENTITY_LABELS)}")
+                        step_parts.append(
+                            f"{response_key(child)}: {abstract(c, left, child, inner, ENTITY_LABELS)}"
+                        )
                     case "to":
-                        step_parts.append(f"{response_key(child)}: {abstract(c, right, child, inner, ENTITY_LABELS)}")
+                        step_parts.append(
+                            f"{response_key(child)}: {abstract(c, right, child, inner, ENTITY_LABELS)}"
+                        )
                     case "relationship":
                         step_parts.append(f"{response_key(child)}: type({hop})")
                     case "kind":
@@ -102,5 +104,3 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
         f"CALL ({a}, {b}) {{ {body} }} RETURN {{{', '.join(fields)}}} AS result"
     )
     return Statement(text, c.params)
-
-

@@ -3,10 +3,10 @@
 from typing import Any
 
 from service.compiler.analytics.common import Direction, children, in_range, rooted
-from service.errors import bad_input
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Scope, Statement, response_key
+from service.errors import bad_input
 
 MAX_ENTRIES = 500  # companies per supply chain or exposure answer
 PATHS_PER_COMPANY = 3
@@ -107,7 +107,7 @@ def exposure(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
     scope, root = Scope(), c.var("root")
     if company is not None:
         result = _tiers(c, selection, scope, (root,), root, f"(()-[:SUPPLIES]->()){{1,{depth}}}")
-        return rooted(c, "Company", company, scope, root, result)
+        return rooted(c, "Company", str(company), scope, root, result)
     # Tier 1: the companies tied to the site, and the customers of deals that concern it.
     direct = c.var("d")
     prelude = (
@@ -119,6 +119,4 @@ def exposure(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
     result = _tiers(
         c, selection, scope, (root,), direct, steps, prelude=prelude, base_tier=1, exclude_start=False
     )
-    return rooted(c, "Facility", facility, scope, root, result)
-
-
+    return rooted(c, "Facility", str(facility), scope, root, result)

@@ -1,0 +1,1 @@
+"""The HTTP layer: /graphql over HTTP, access (keys, rates, sizes), health, metrics and pages."""
