@@ -1,8 +1,10 @@
-# The image for the `seed` and `api` services of docker-compose.yml.
+# The image for the `seed` and `api` services of docker-compose.yml: only what they run (the
+# service and the seed tools, installed as packages with their package data). The launcher,
+# the stack scripts, the tests and the benchmarks stay out.
 
-# The browser pages (GraphiQL, /explore), built from npm packages; only web/dist reaches the image.
+# The browser pages (GraphiQL, /explore), built from npm packages into service/http/dist.
 FROM node:20-slim AS web
-WORKDIR /web
+WORKDIR /build/web
 COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY web/tsconfig.json web/vite.config.ts web/*.html ./
@@ -14,15 +16,11 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY service ./service
 COPY seed ./seed
-COPY schema ./schema
-COPY neo4j_local ./neo4j_local
-COPY stack ./stack
-COPY docker-compose.yml ./
-COPY --from=web /web/dist ./web/dist
-RUN pip install . && useradd --system --uid 10001 supplygraph
+COPY --from=web /build/service/http/dist ./service/http/dist
+RUN pip install -c constraints.txt . && rm -rf /app/service /app/seed && useradd --system --uid 10001 supplygraph
 USER supplygraph
 
 EXPOSE 8000

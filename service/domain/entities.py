@@ -170,6 +170,12 @@ class Company(Sourced):
         ),
     ] = None
     description: Annotated[str | None, Field(description="A short neutral description.")] = None
+    founded: Annotated[
+        PartialDate | None,
+        Field(description="When it was founded, as the sources give it."),
+        Filter(),
+        Order("FOUNDED"),
+    ] = None
 
 
 class Person(Sourced):

@@ -1,4 +1,5 @@
-"""The README's example queries run against the seeded graph and answer what they promise."""
+"""The example queries of the README and docs/ run against the seeded graph and answer what they
+promise; every GraphQL block there runs without an error."""
 
 import re
 from collections.abc import Callable
@@ -9,9 +10,9 @@ from neo4j import Driver
 
 from tests.support import REPO_ROOT, ApiProcess, graphql
 
-EXAMPLES = dict(
-    re.findall(r"```graphql\n# example: ([\w-]+)\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.DOTALL)
-)
+PAGES = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+TEXT = "\n".join(page.read_text(encoding="utf-8") for page in PAGES)
+EXAMPLES = dict(re.findall(r"```graphql\n# example: ([\w-]+)\n(.*?)```", TEXT, re.DOTALL))
 
 
 def _suppliers(data: dict[str, Any]) -> None:
@@ -57,7 +58,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 
-def test_the_readme_has_the_five_examples() -> None:
+def test_the_docs_have_the_five_examples() -> None:
     assert set(EXAMPLES) == set(CHECKS)
 
 
@@ -69,8 +70,8 @@ def test_readme_example(seeded: Driver, api: ApiProcess, name: str) -> None:
     CHECKS[name](result["data"])
 
 
-def test_every_graphql_block_in_the_readme_runs(seeded: Driver, api: ApiProcess) -> None:
-    blocks = re.findall(r"```graphql\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.DOTALL)
+def test_every_graphql_block_in_the_docs_runs(seeded: Driver, api: ApiProcess) -> None:
+    blocks = re.findall(r"```graphql\n(.*?)```", TEXT, re.DOTALL)
     assert len(blocks) > len(EXAMPLES)
     for block in blocks:
         result = graphql(api.url, block)

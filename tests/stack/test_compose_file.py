@@ -1,5 +1,7 @@
 """docker-compose.yml, checked statically (no Docker engine runs where CI does)."""
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +42,25 @@ def test_every_variable_set_for_our_services_is_a_setting() -> None:
     for name in ("seed", "api"):
         unknown = set(services[name]["environment"]) - fields
         assert not unknown, f"{name} sets variables no setting reads: {unknown}"
+
+
+def test_the_image_holds_only_what_it_runs() -> None:
+    dockerfile = (COMPOSE.parent / "Dockerfile").read_text(encoding="utf-8")
+    copied = {
+        line.split()[1]
+        for line in dockerfile.splitlines()
+        if line.startswith("COPY ") and "--from" not in line
+    }
+    assert copied == {"pyproject.toml", "service", "seed", "web/package.json", "web/tsconfig.json", "web/src"}
+    assert "pip install -c constraints.txt ." in dockerfile
+
+
+def test_the_service_and_the_seed_tools_run_without_the_development_tools() -> None:
+    # In the image there is no neo4j_local, stack, tests or bench: importing what it runs must
+    # not need them.
+    blocked = "import sys; sys.modules.update(dict.fromkeys(['neo4j_local', 'stack', 'bench', 'tests']))"
+    for module in ("service.http.asgi", "seed.cli", "service.keys_cli"):
+        done = subprocess.run(
+            [sys.executable, "-c", f"{blocked}; import {module}"], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, (module, done.stderr)
