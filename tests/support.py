@@ -155,6 +155,7 @@ __all__ = [
     "Neo4jServer",
     "Snapshot",
     "api_key",
+    "asgi_get",
     "graphql",
     "run_seed",
     "seed_only",
@@ -162,3 +163,17 @@ __all__ = [
     "wait_for_http",
     "wipe",
 ]
+
+
+def asgi_get(app: Any, path: str, headers: dict[str, str] | None = None) -> Any:
+    """A GET answered by the ASGI app in this process (its lifespan not run: no Neo4j needed)."""
+    import asyncio
+
+    import httpx
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+            return await client.get(path, headers=headers or {})
+
+    return asyncio.run(get())

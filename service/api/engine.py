@@ -12,8 +12,6 @@ gets request errors and no `data`; a field that fails gets an error at its path 
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -34,59 +32,23 @@ from graphql.execution.values import VariableValues, get_variable_values
 
 from service.api.errors import classify, error_entry
 from service.api.limits import nodes_cost
-from service.api.mutations import Mutation, Write, outcome_map
+from service.api.mutating import authorize, mutate
+from service.api.outcomes import Prepared, Read, Result, RootField, answer, refused
 from service.api.plans import Limits, Plan, Planner, Refusal
 from service.api.roots import Root
 from service.api.schema import Api
 from service.api.selections import SelectionReader, included
-from service.api.shaping import ShapeError, Shaper, Shapes
+from service.api.shaping import ShapeError, Shapes
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
-from service.compiler.roots import node as node_statement
 from service.compiler.selection import Selection
-from service.compiler.statement import Statement
-from service.domain.roles import Principal, Role
+from service.domain.roles import Principal
 from service.errors import ErrorCode
 from service.graph import edits
 
 PREPARED_PER_PLAN = 16
 CACHED_VARIABLES_BYTES = 4_096
 _INTROSPECTION = ("__schema", "__type")
-
-Read = Callable[[Statement, bool], Awaitable[Any]]  # (statement, causal) -> the `result` column
-
-
-@dataclass
-class Result:
-    """One request's answer, with what the HTTP layer and the metrics need to know."""
-
-    payload: dict[str, Any]
-    status: int = 200  # the status a request error carries (for application/graphql-response+json)
-    operation: str | None = None
-    kind: str = "query"  # or "mutation"
-    statements: int = 0
-    error_codes: list[str] = field(default_factory=list)
-
-    @property
-    def request_error(self) -> bool:
-        return "data" not in self.payload
-
-
-@dataclass(frozen=True)
-class RootField:
-    key: str
-    selection: Selection
-    nodes: tuple[FieldNode, ...]
-    shaper: Shaper | None = None  # compiled and mutation fields
-    statement: Statement | None = None  # compiled query fields
-    error: tuple[str, str] | None = None  # (code, message) found while preparing
-    nullable: bool = True
-
-
-@dataclass
-class Prepared:
-    fields: list[RootField]
-    cost: dict[str, int]
 
 
 class Engine:
@@ -112,23 +74,25 @@ class Engine:
     ) -> Result:
         plan = self.planner.plan(query, operation_name)
         if isinstance(plan, Refusal):
-            return _refused(plan.errors, plan.status, plan.name)
+            return refused(plan.errors, plan.status, plan.name)
         if read_only and plan.kind is not OperationType.QUERY:
             message = f"A {plan.kind.value} cannot be sent with GET; use POST."
-            return _refused([error_entry(message, ErrorCode.METHOD_NOT_ALLOWED)], 405, plan.name)
+            return refused([error_entry(message, ErrorCode.METHOD_NOT_ALLOWED)], 405, plan.name)
         if plan.kind is OperationType.SUBSCRIPTION:
-            return _refused(
+            return refused(
                 [error_entry("Subscriptions are not served here.", ErrorCode.BAD_REQUEST)], 400, plan.name
             )
         prepared = self._prepared(plan, variables or {})
         if isinstance(prepared, Result):
             return prepared
         if plan.kind is OperationType.MUTATION:
-            refusal = self._authorize(prepared, principal)
+            refusal = authorize(self.api.mutations, prepared, principal)
             if refusal is not None:
                 refusal.operation = plan.name
                 return refusal
-            return await self._mutate(plan, prepared, variables or {}, principal, read, store)
+            return await mutate(
+                self.api.mutations, self.filter_limits, plan, prepared, principal, read, store
+            )
         return await self._query(plan, prepared, variables or {}, read)
 
     # -- preparing (once per plan and set of variables) --------------------------------------------
@@ -146,7 +110,7 @@ class Engine:
         )
         if isinstance(coerced, list):
             errors = [error_entry(e.message, ErrorCode.BAD_USER_INPUT) for e in coerced]
-            return _refused(errors, 400, plan.name)
+            return refused(errors, 400, plan.name)
         prepared = self._prepare(plan, coerced)
         if isinstance(prepared, Result):
             return prepared
@@ -189,7 +153,7 @@ class Engine:
             )
             limits = {"nodes": self.limits.nodes, "depth": self.limits.depth, "aliases": self.limits.aliases}
             refusal = error_entry(message, ErrorCode.QUERY_TOO_COMPLEX, cost=cost, limits=limits)
-            return _refused([refusal], 400, plan.name, {**cost, "limit": self.limits.nodes})
+            return refused([refusal], 400, plan.name, {**cost, "limit": self.limits.nodes})
         if plan.kind is OperationType.QUERY:
             fields = [self._compile(f) for f in fields]
         return Prepared(fields, {**cost, "limit": self.limits.nodes})
@@ -216,8 +180,8 @@ class Engine:
         if compiled:
             runs = [self._run(f, read) for f in compiled]
             done = [await runs[0]] if len(runs) == 1 else await asyncio.gather(*runs)
-            for done_root, (answer, failed) in zip(compiled, done, strict=True):
-                values[done_root.key] = answer
+            for done_root, (ran, failed) in zip(compiled, done, strict=True):
+                values[done_root.key] = ran
                 if failed is not None:
                     errors.append(error_entry(failed[1], failed[0], [done_root.key]))
             result.statements = len(compiled)
@@ -241,7 +205,7 @@ class Engine:
                 data = None
             if data is not None:
                 data[root.key] = value
-        return _answer(result, data, errors, prepared.cost)
+        return answer(result, data, errors, prepared.cost)
 
     async def _run(self, root: RootField, read: Read) -> tuple[Any, tuple[str, str] | None]:
         assert root.statement is not None and root.shaper is not None
@@ -271,93 +235,6 @@ class Engine:
         data = executed.data or {}
         return {f.key: (data.get(f.key), failures or None) for f in fields}
 
-    # -- mutations -------------------------------------------------------------------------------
-
-    def _authorize(self, prepared: Prepared, principal: Principal | None) -> Result | None:
-        """Refuse the whole request, before anything runs, when one of its mutations needs a role
-        the caller's key does not have."""
-        needed: list[tuple[str, Role]] = []
-        for root in prepared.fields:
-            mutation: Mutation | None = self.api.mutations.get(root.selection.name)
-            if mutation is not None:
-                needed.append((root.selection.name, mutation.role))
-        if not needed:
-            return None
-        name, role = max(needed, key=lambda pair: pair[1].rank)
-        if principal is None:
-            message = f"{name} needs an API key with the {role.value} role (Authorization: Bearer <key>)."
-            return _refused([error_entry(message, ErrorCode.UNAUTHENTICATED)], 401)
-        if not principal.role.allows(role):
-            message = (
-                f"{name} needs the {role.value} role; key {principal.name!r} has {principal.role.value}."
-            )
-            return _refused([error_entry(message, ErrorCode.FORBIDDEN)], 403)
-        return None
-
-    async def _mutate(
-        self,
-        plan: Plan,
-        prepared: Prepared,
-        variables: dict[str, Any],
-        principal: Principal | None,
-        read: Read,
-        store: edits.Store,
-    ) -> Result:
-        assert principal is not None or all(f.selection.name == "__typename" for f in prepared.fields)
-        result = Result({}, operation=plan.name, kind="mutation")
-        errors: list[dict[str, Any]] = []
-        data: dict[str, Any] | None = {}
-        for root in prepared.fields:
-            value: Any = None
-            if root.selection.name == "__typename":
-                value = "Mutation"
-            elif root.error is not None:
-                errors.append(error_entry(root.error[1], root.error[0], [root.key]))
-            else:
-                assert principal is not None and root.shaper is not None
-                mutation = self.api.mutations[root.selection.name]
-                try:
-                    outcome = await mutation.run(store, Write(principal, root.selection.args))
-                    result.statements += 1
-                    answer = outcome_map(outcome)
-                    if isinstance(outcome, edits.Written):
-                        result.statements += await self._read_back(root, outcome.id, answer, read, errors)
-                    value = root.shaper(answer)
-                except Exception as error:
-                    code, message = classify(error, root.key)
-                    errors.append(error_entry(message, code, [root.key]))
-            if value is None and not root.nullable:
-                data = None
-            if data is not None:
-                data[root.key] = value
-        return _answer(result, data, errors, prepared.cost)
-
-    async def _read_back(
-        self,
-        root: RootField,
-        entity_id: str,
-        answer: dict[str, Any],
-        read: Read,
-        errors: list[dict[str, Any]],
-    ) -> int:
-        """Answer `node { ... }` under Written with the compiled read of the entity, after the write.
-        The write has committed: a failure here leaves `node` null with an error at its path."""
-        statements = 0
-        for child in root.selection.for_type("Written"):
-            if child.name != "node":
-                continue
-            statements += 1
-            try:
-                statement = node_statement(
-                    new_compiler(self.filter_limits), child, {"id": entity_id, "includeRetracted": True}
-                )
-                answer[child.key] = await read(statement, True)
-            except Exception as error:
-                code, message = classify(error, root.key)
-                answer[child.key] = None
-                errors.append(error_entry(message, code, [root.key, child.key]))
-        return statements
-
 
 def _root_nodes(plan: Plan, variables: VariableValues) -> dict[str, tuple[FieldNode, ...]]:
     """The operation's root field nodes by response key, through root fragments, in order."""
@@ -376,26 +253,3 @@ def _root_nodes(plan: Plan, variables: VariableValues) -> dict[str, tuple[FieldN
 
     walk(plan.operation.selection_set, frozenset())
     return {key: tuple(nodes) for key, nodes in found.items()}
-
-
-def _refused(
-    errors: list[dict[str, Any]], status: int, name: str | None = None, cost: dict[str, int] | None = None
-) -> Result:
-    codes = [str(e.get("extensions", {}).get("code")) for e in errors]
-    extensions: dict[str, Any] = {"statements": 0} if cost is None else {"cost": cost, "statements": 0}
-    return Result(
-        {"errors": errors, "extensions": extensions}, status=status, operation=name, error_codes=codes
-    )
-
-
-def _answer(
-    result: Result, data: dict[str, Any] | None, errors: list[dict[str, Any]], cost: dict[str, int]
-) -> Result:
-    payload: dict[str, Any] = {}
-    if errors:
-        payload["errors"] = errors
-        result.error_codes = [str(e["extensions"]["code"]) for e in errors]
-    payload["data"] = data
-    payload["extensions"] = {"cost": cost, "statements": result.statements}
-    result.payload = payload
-    return result

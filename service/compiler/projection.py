@@ -7,13 +7,12 @@ the result needs no reshaping in Python.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from service.compiler.filters import FilterCompiler, FilterLimits, excludes_null
-from service.compiler.paging import Page, parse_page, sentinel
+from service.compiler.filters import FilterCompiler, FilterLimits
+from service.compiler.lists import Binding, Lists
 from service.compiler.selection import Selection, SelectionError, merged
-from service.compiler.statement import Names, Scope, response_key
+from service.compiler.statement import Scope, response_key
 from service.domain.catalog import (
     CATALOG,
     Bookkeeping,
@@ -34,18 +33,7 @@ from service.domain.catalog import (
     OutField,
     Prop,
 )
-from service.graph.fragments import RETRACTED, identifier, now, pattern, prop
-
-Binding = dict[str, str]  # roles ("n", "r", "person", ...) -> Cypher variables
-
-
-@dataclass(frozen=True)
-class Everything:
-    """Every entity of a type (a root list), retracted ones too when asked."""
-
-    type: str
-    retracted: bool = False
-
+from service.graph.fragments import RETRACTED, now, prop
 
 _HISTORY = Hop(("HAS_CHANGE",), True, "Change")
 _HISTORY_ORDER = OrderSet(
@@ -56,7 +44,7 @@ _HISTORY_ORDER = OrderSet(
 Extra = Callable[["Compiler", str, Selection, Scope], str]
 
 
-class Compiler(Names):
+class Compiler(Lists):
     """Projects selections into one statement. `extras` compile fields the catalog does not hold
     (per-company figures), keyed by (type, field); they receive the object's node variable."""
 
@@ -166,234 +154,3 @@ class Compiler(Names):
     def _history(self, binding: Binding, selection: Selection, scope: Scope) -> str:
         out = OutField("history", "", "Change", Connection(_HISTORY), connection="Change", order="Change")
         return self.related(out, binding, selection, scope, _HISTORY_ORDER)
-
-    # -- related objects -----------------------------------------------------------------
-
-    def related(
-        self,
-        out: OutField,
-        outer: Binding,
-        selection: Selection,
-        scope: Scope,
-        orders: OrderSet | None = None,
-        read_as: "Everything | None" = None,
-    ) -> str:
-        read = read_as or out.read
-        start = outer.get("n", "")
-        item, rel = self.var("m"), self.var("l")
-        gathered = self.var("via")
-        lines: list[str] = []
-        keys = [start] if start else []
-        match read:
-            case Everything(type=type_name, retracted=retracted):
-                label = identifier(type_name)
-                lines.append(f"MATCH ({item}:{label}{f'|{RETRACTED}{label}' if retracted else ''})")
-                binding, filtered = {"n": item}, True
-            case One(hop=hop) | Connection(hop=hop):
-                lines.append(f"MATCH {pattern(start, hop, item)}")
-                binding, type_name, filtered = {"n": item}, hop.target, True
-            case Items(hop=hop, owner_role=owner_role, end_role=end_role):
-                lines.append(f"MATCH {pattern(start, hop, item, rel)}")
-                binding = {owner_role: start, end_role: item, "r": rel}
-                type_name, filtered = read.type, False
-            case Grouped(hop=hop, gather=gather, via=via):
-                middle = self.var("q")
-                if via is not None:
-                    lines.append(f"MATCH {pattern(start, via, middle)}, {pattern(middle, hop, item, rel)}")
-                    lines.append(f"WHERE {item} <> {start}")
-                    aggregate = f"collect(DISTINCT {middle}.id)"
-                else:
-                    lines.append(f"MATCH {pattern(start, hop, item, rel)}")
-                    aggregate = {
-                        "type": f"collect(DISTINCT toLower(type({rel})))",
-                        "partnership": f"collect(DISTINCT {rel}.partnership)",
-                    }.get(gather, f"collect(DISTINCT {rel}.{gather})")
-                if any(child.name == "edges" for child in selection.children):
-                    lines.append(f"WITH {start}, {item}, {aggregate} AS {gathered}")
-                else:
-                    # What the aggregate gathers only edges show: without edges, one row per item is all.
-                    lines.append(f"WITH DISTINCT {start}, {item}")
-                binding, type_name, filtered = {"n": item, "gathered": gathered}, hop.target, True
-            case _:
-                raise AssertionError(read)
-        where = selection.args.get("where") if filtered else None
-        if where:
-            condition = self.filters.where(type_name, {"n": item}, where)
-            if condition:
-                lines.append(f"WITH * WHERE {condition}")
-        count_lines = list(lines)
-
-        paged = out.connection is not None
-        if isinstance(read, One):
-            lines.append("WITH * LIMIT 1")
-            return self._collected(type_name, binding, selection, scope, lines, keys, single=True)
-        if isinstance(read, Items):
-            orders = OrderSet(
-                read.type, {read.order.member: read.order}, (read.order.member, read.descending)
-            )
-            tiebreak = f"{item}.id + '/' + toString(coalesce({rel}.ord, {rel}.title, ''))"
-        else:
-            orders = orders or CATALOG.orders[type_name]
-            tiebreak = f"{item}.id"
-        page = parse_page(selection.args if paged else {}, orders.keys, orders.default)
-        sort_key, tie = self._order(lines, page, orders.keys[page.field], binding, tiebreak, type_name, where)
-        direction = "DESC" if page.descending else "ASC"
-        limit = f" LIMIT {page.first + 1}" if paged else ""
-        lines.append(f"WITH * ORDER BY {sort_key} {direction}, {tie} {direction}{limit}")
-        if not paged:
-            return self._collected(type_name, binding, selection, scope, lines, keys, single=False)
-        return self._connection(
-            out, type_name, binding, selection, scope, lines, count_lines, keys, page, sort_key, tie
-        )
-
-    def _order(
-        self,
-        lines: list[str],
-        page: Page,
-        key: OrderKey,
-        binding: Binding,
-        tiebreak: str,
-        type_name: str,
-        where: Any,
-    ) -> tuple[str, str]:
-        sort_key, tie = self.var("k"), self.var("t")
-        on = binding["r"] if key.read.on == "r" else binding["n"]
-        expr = prop(on, key.read.stored)
-        if key.ignore_case:
-            expr = f"toLower({expr})"
-        op = "<" if page.descending else ">"
-        if not key.nullable or excludes_null(type_name, where, key.read.stored):
-            # No nulls to place last: conditions on the property itself (not on an alias) let
-            # Neo4j seek its index in order and stop after the page (PartialTop).
-            lines.append(f"WITH * WHERE {expr} IS NOT NULL")
-            if page.after is not None:
-                value, last = self.param(page.after[0]), self.param(page.after[1])
-                if expr == tiebreak:
-                    lines.append(f"WITH * WHERE {expr} {op} {last}")
-                else:
-                    lines.append(
-                        f"WITH * WHERE {expr} {op}= {value} "
-                        f"AND ({expr} {op} {value} OR {tiebreak} {op} {last})"
-                    )
-            lines.append(f"WITH *, {expr} AS {sort_key}, {tiebreak} AS {tie}")
-        else:
-            null_last = self.param(sentinel(key, page.descending))
-            lines.append(f"WITH *, coalesce({expr}, {null_last}) AS {sort_key}, {tiebreak} AS {tie}")
-            if page.after is not None:
-                value, last = self.param(page.after[0]), self.param(page.after[1])
-                lines.append(
-                    f"WITH * WHERE ({sort_key} {op} {value} OR ({sort_key} = {value} AND {tie} {op} {last}))"
-                )
-        return sort_key, tie
-
-    def _collected(
-        self,
-        type_name: str,
-        binding: Binding,
-        selection: Selection,
-        scope: Scope,
-        lines: list[str],
-        keys: list[str],
-        single: bool,
-    ) -> str:
-        inner = Scope()
-        item = self.object(type_name, binding, selection.children, inner)
-        result = self.var("items")
-        body = " ".join([*lines, *inner.calls, f"RETURN collect({item}) AS {result}"])
-        scope.calls.append(f"CALL ({', '.join(keys)}) {{ {body} }}")
-        return f"{result}[0]" if single else result
-
-    def _connection(
-        self,
-        out: OutField,
-        type_name: str,
-        binding: Binding,
-        selection: Selection,
-        scope: Scope,
-        lines: list[str],
-        count_lines: list[str],
-        keys: list[str],
-        page: Page,
-        sort_key: str,
-        tie: str,
-    ) -> str:
-        inner = Scope()
-        cursor = f"'{page.token}|' + toString({sort_key}) + '|' + {tie}"
-        children = merged(selection.children)
-        # Cursors cost a string per row: build them only when the page's ends are asked for.
-        info = [p.name for c in children if c.name == "pageInfo" for p in c.children]
-        row: list[str] = [f"c: {cursor}"] if "endCursor" in info or "startCursor" in info else []
-        edges_sel = [s for s in children if s.name == "edges"]
-        nodes_sel = [s for s in children if s.name == "nodes"]
-        prefix = out.connection or type_name
-        for index, edges in enumerate(edges_sel):
-            parts = []
-            for child in merged(edges.children):
-                if child.name == "cursor":
-                    parts.append(f"{response_key(child)}: {cursor}")
-                elif child.name == "node":
-                    parts.append(
-                        f"{response_key(child)}: {self.object(type_name, binding, child.children, inner)}"
-                    )
-                elif child.name == "__typename":
-                    parts.append(f"{response_key(child)}: '{prefix}Edge'")
-                elif out.edge is not None and child.name == out.edge.name:
-                    parts.append(f"{response_key(child)}: {self._edge(out.edge, binding, child, inner)}")
-                else:
-                    raise SelectionError(f"{prefix}Edge.{child.name} is not compiled")
-            row.append(f"e{index}: {{{', '.join(parts)}}}")
-        for index, nodes in enumerate(nodes_sel):
-            row.append(f"n{index}: {self.object(type_name, binding, nodes.children, inner)}")
-
-        rows = self.var("rows")
-        body = " ".join([*lines, *inner.calls, f"RETURN collect({{{', '.join(row)}}}) AS {rows}"])
-        scope.calls.append(f"CALL ({', '.join(keys)}) {{ {body} }}")
-        page_rows = f"{rows}[..{page.first}]"
-
-        entries = []
-        for child in children:
-            match child.name:
-                case "edges":
-                    entries.append(f"{response_key(child)}: [x IN {page_rows} | x.e{edges_sel.index(child)}]")
-                case "nodes":
-                    entries.append(f"{response_key(child)}: [x IN {page_rows} | x.n{nodes_sel.index(child)}]")
-                case "totalCount":
-                    total = self.var("total")
-                    counted = binding.get("r") if isinstance(out.read, Items) else binding["n"]
-                    count_body = f"{' '.join(count_lines)} RETURN count(DISTINCT {counted}) AS {total}"
-                    scope.calls.append(f"CALL ({', '.join(keys)}) {{ {count_body} }}")
-                    entries.append(f"{response_key(child)}: {total}")
-                case "pageInfo":
-                    parts = []
-                    for part in child.children:
-                        value = {
-                            "hasNextPage": f"size({rows}) > {page.first}",
-                            "hasPreviousPage": "true" if page.after is not None else "false",
-                            "endCursor": f"last({page_rows}).c",
-                            "startCursor": f"head({page_rows}).c",
-                            "__typename": "'PageInfo'",
-                        }.get(part.name)
-                        if value is None:
-                            raise SelectionError(f"PageInfo.{part.name} is not compiled")
-                        parts.append(f"{response_key(part)}: {value}")
-                    entries.append(f"{response_key(child)}: {{{', '.join(parts)}}}")
-                case "__typename":
-                    entries.append(f"{response_key(child)}: '{prefix}Connection'")
-                case _:
-                    raise SelectionError(f"connections have no field {child.name}")
-        return "{" + ", ".join(entries) + "}"
-
-    def _edge(self, edge: OutField, binding: Binding, selection: Selection, scope: Scope) -> str:
-        """Edge data of a grouped connection: the gathered values, or the partnerships they name."""
-        gathered = binding["gathered"]
-        if edge.type != "Partnership":
-            return gathered
-        deal, ids = self.var("deal"), self.var("pid")
-        orders = CATALOG.orders["Partnership"]
-        page = parse_page({}, orders.keys, orders.default)
-        lines = [f"UNWIND {gathered} AS {ids} MATCH ({deal}:Partnership {{id: {ids}}})"]
-        sort_key, tie = self._order(
-            lines, page, orders.keys[page.field], {"n": deal}, f"{deal}.id", "Partnership", None
-        )
-        lines.append(f"WITH * ORDER BY {sort_key} {'DESC' if page.descending else 'ASC'}, {tie}")
-        return self._collected("Partnership", {"n": deal}, selection, scope, lines, [gathered], single=False)

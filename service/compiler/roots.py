@@ -6,7 +6,8 @@ returns one statement whose single row's `result` column is the field's value.
 
 from typing import Any
 
-from service.compiler.projection import Compiler, Everything
+from service.compiler.lists import Everything
+from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, SelectionError
 from service.compiler.statement import TYPE_KEY, Scope, Statement, response_key
 from service.domain.catalog import CATALOG, ENTITY_LABELS, Connection, Hop, OutField

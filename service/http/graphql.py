@@ -24,7 +24,8 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from service.api.engine import Engine, Read, Result
+from service.api.engine import Engine
+from service.api.outcomes import Read, Result
 from service.errors import ErrorCode
 from service.graph import edits
 from service.http.access import Access, Rejection, presented_key

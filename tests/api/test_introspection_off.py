@@ -4,12 +4,11 @@ fields, enum values), whether in the document or in variables."""
 
 from typing import Any
 
-from starlette.testclient import TestClient
-
 from service.api.engine import Engine
 from service.graph import edits
 from service.http.app import create_app, engine_for
 from service.settings import Settings
+from tests.support import asgi_get
 
 PROBES: list[tuple[str, dict[str, Any]]] = [
     ('{ compny(id: "openai") { id } }', {}),
@@ -50,6 +49,5 @@ async def test_with_introspection_on_the_same_probes_do_suggest() -> None:
 
 def test_the_graphiql_page_is_off_with_introspection() -> None:
     settings = Settings(neo4j_uri="bolt://127.0.0.1:9", api_introspection=False, _env_file=None)
-    with TestClient(create_app(settings)) as client:
-        response = client.get("/graphql", headers={"Accept": "text/html"})
-        assert "GraphiQL" not in response.text and response.status_code == 400
+    response = asgi_get(create_app(settings), "/graphql", {"Accept": "text/html"})
+    assert "GraphiQL" not in response.text and response.status_code == 400

@@ -7,12 +7,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from service.http.app import create_app
 from service.http.pages import DIST, page
 from service.settings import Settings
-from tests.support import ApiProcess
+from tests.support import ApiProcess, asgi_get
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 
@@ -49,14 +48,11 @@ def _settings(graphiql: bool = True) -> Settings:
 
 
 def test_api_graphiql_false_turns_the_page_off() -> None:
-    with TestClient(create_app(_settings(graphiql=False))) as client:
-        response = client.get("/graphql", headers=HTML)
-        assert (
-            response.status_code == 400
-            and response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-        )
-        assert "GraphiQL" not in response.text
-        assert client.get("/explore", headers=HTML).status_code in (200, 503)
+    app = create_app(_settings(graphiql=False))
+    response = asgi_get(app, "/graphql", HTML)
+    assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert "GraphiQL" not in response.text
+    assert asgi_get(app, "/explore", HTML).status_code in (200, 503)
 
 
 def test_without_a_build_the_pages_say_how_to_build_them(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ def _tiers(
     prelude: str = "",
     base_tier: int = 0,
     exclude_start: bool = True,
+    max_length: int | None = None,
 ) -> str:
     """Companies reached over `steps` (a quantified path pattern) from `start`, each with its tier
     (shortest distance) and up to PATHS_PER_COMPANY partnership paths; one subquery."""
@@ -55,7 +56,10 @@ def _tiers(
                 parts.append(f"{response_key(child)}: {_hops(c, vias, child, inner)}")
             elif child.name == "__typename":
                 parts.append(f"{response_key(child)}: 'TierEntry'")
-    where = f"WHERE {target} <> {start} " if exclude_start else ""
+    conditions = [f"{target} <> {start}"] if exclude_start else []
+    if max_length is not None:
+        conditions.append(f"length({path}) <= {max_length}")
+    where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
     body = (
         f"{prelude} MATCH {path} = SHORTEST {PATHS_PER_COMPANY} ({start}){steps}({target}:Company) "
         f"WITH {target}, {path} {where}ORDER BY length({path}) "
@@ -115,8 +119,18 @@ def exposure(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
         f"RETURN {direct} UNION MATCH ({root})<-[:CONCERNS]-(:Partnership)<-[r:PARTY_TO]-({direct}:Company) "
         f"WHERE r.role IN ['customer', 'lessee', 'buyer'] RETURN {direct} }}"
     )
-    steps = f"(()-[:SUPPLIES]->()){{0,{depth - 1}}}"
+    # A quantifier needs an upper bound of at least 1: tier 1 alone is {0,1} cut to length 0.
+    steps = f"(()-[:SUPPLIES]->()){{0,{max(depth - 1, 1)}}}"
     result = _tiers(
-        c, selection, scope, (root,), direct, steps, prelude=prelude, base_tier=1, exclude_start=False
+        c,
+        selection,
+        scope,
+        (root,),
+        direct,
+        steps,
+        prelude=prelude,
+        base_tier=1,
+        exclude_start=False,
+        max_length=depth - 1,
     )
     return rooted(c, "Facility", str(facility), scope, root, result)
