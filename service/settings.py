@@ -55,10 +55,20 @@ class Settings(BaseSettings):
         ge=1,
         description="Fields a document may select, fragments expanded (checked before validation).",
     )
+    api_max_overlaps: int = Field(
+        default=2000,
+        ge=0,
+        description="Pairs of same-named fields validation may compare (repeated fields cost their square).",
+    )
     api_max_filter_terms: int = Field(
         default=100,
         ge=1,
         description="Conditions one field's `where` may hold, related-item filters included.",
+    )
+    api_max_filter_relations: int = Field(
+        default=8,
+        ge=0,
+        description="Related-item filters (some, none, all) one field's `where` may hold.",
     )
     api_max_mutations: int = Field(default=10, ge=1, description="Root mutation fields one request may have.")
     api_max_body_bytes: int = Field(

@@ -72,7 +72,7 @@ class Engine:
         store: edits.Store,
         read_only: bool = False,
     ) -> Result:
-        plan = self.planner.plan(query, operation_name)
+        plan = await self.planner.plan(query, operation_name)
         if isinstance(plan, Refusal):
             return refused(plan.errors, plan.status, plan.name)
         if read_only and plan.kind is not OperationType.QUERY:
@@ -98,8 +98,11 @@ class Engine:
     # -- preparing (once per plan and set of variables) --------------------------------------------
 
     def _prepared(self, plan: Plan, variables: dict[str, Any]) -> Prepared | Result:
-        memo = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
-        if (found := plan.prepared.get(memo)) is not None:
+        try:
+            memo: bytes | None = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # nested past orjson's depth: coercion will say so
+            memo = None
+        if memo is not None and (found := plan.prepared.get(memo)) is not None:
             return found  # type: ignore[no-any-return]
         coerced = get_variable_values(
             self.schema,
@@ -114,7 +117,7 @@ class Engine:
         prepared = self._prepare(plan, coerced)
         if isinstance(prepared, Result):
             return prepared
-        if len(memo) <= CACHED_VARIABLES_BYTES and plan.kind is OperationType.QUERY:
+        if memo is not None and len(memo) <= CACHED_VARIABLES_BYTES and plan.kind is OperationType.QUERY:
             if len(plan.prepared) >= PREPARED_PER_PLAN:
                 plan.prepared.clear()
             plan.prepared[memo] = prepared

@@ -3,9 +3,12 @@
 In the order the engine checks them:
 
 - tokens: graphql-core's parser stops past `API_MAX_TOKENS`;
-- fields: the fields a document selects, fragments expanded, are counted before validation
-  (validation's overlap check grows with the square of repeated fields), at most `API_MAX_FIELDS`;
+- fields: the fields a document selects, fragments expanded, are counted before validation,
+  at most `API_MAX_FIELDS`;
 - depth and aliases, counted on the document;
+- overlaps: the pairs of same-named fields validation would compare (`service.api.overlaps`),
+  at most `API_MAX_OVERLAPS`, as that check grows with the square of repeated fields;
+- then validation, whose cost the figures above bound;
 - cost, GitHub's node limit: the number of items the query could return, the product of page
   sizes down every branch (plain object lists count ten items each), read off the coerced
   arguments, so variables and literals count alike.
@@ -29,7 +32,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
-from graphql.language import Lexer, Source, TokenKind
+from graphql.language import Token, TokenKind
 
 from service.compiler.paging import DEFAULT_PAGE, MAX_PAGE
 from service.compiler.selection import Selection
@@ -65,10 +68,19 @@ class Cost:
     tokens: int = 0
 
 
-def count_tokens(query: str) -> int:
-    lexer, count = Lexer(Source(query)), 0
-    while lexer.advance().kind != TokenKind.EOF:
-        count += 1
+def release_tokens(document: DocumentNode) -> int:
+    """The document's lexical tokens, counted while unlinking each from the one before it.
+
+    The parser links tokens both ways, so every parsed document is a reference cycle that only
+    the cyclic garbage collector frees, in pauses that grow with the documents parsed since
+    the last one. Linked one way, a tree is freed by reference counting when it goes.
+    """
+    count = 0
+    token: Token | None = document.loc.start_token if document.loc else None
+    while token is not None:
+        token.prev = None
+        count += token.kind not in (TokenKind.SOF, TokenKind.EOF, TokenKind.COMMENT)
+        token = token.next
     return count
 
 

@@ -3,9 +3,17 @@
 Plans are cached by (document, operation name); only small documents are kept, so memory
 stays bounded however many distinct documents callers send. A document that fails is cached
 as its failure, so a client repeating a bad request costs nothing more.
+
+Planning a new document is CPU work bounded by the limits (tokens, then fields, depth, aliases
+and the overlap count, each measured before validation, whose cost they bound). It runs on one
+worker thread, not on the event loop: a burst of new documents queues there while the loop
+goes on answering requests whose plans are cached, losing it for one GIL switch interval at
+most (5 ms) at a time.
 """
 
+import asyncio
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +29,17 @@ from graphql import (
 )
 
 from service.api.errors import error_entry
-from service.api.limits import count_fields, count_tokens, shape_of
+from service.api.limits import count_fields, release_tokens, shape_of
+from service.api.overlaps import overlap_checks
 from service.api.rules import validation_rules
 from service.errors import ErrorCode
 
 PLAN_CACHE_SIZE = 512
 CACHED_QUERY_CHARS = 20_000
+# Cached plans keep their syntax trees, a few objects per token, which every full garbage
+# collection scans: the cache holds at most this many tokens of them (a typical client
+# document has 50 to 500), so a flood of large documents cannot make those pauses long.
+PLAN_CACHE_TOKENS = 20_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,7 @@ class Limits:
     aliases: int
     tokens: int
     fields: int
+    overlaps: int
     nodes: int
     mutations: int
 
@@ -72,26 +86,34 @@ class Planner:
         self.hide_suggestions = not introspection
         self.rules = validation_rules(limits.mutations, introspection)
         self._plans: OrderedDict[tuple[str, str | None], Plan | Refusal] = OrderedDict()
+        self._tokens = 0  # of the documents whose syntax trees the cache holds
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphql-plan")
 
-    def plan(self, query: str, operation_name: str | None) -> Plan | Refusal:
-        if len(query) > CACHED_QUERY_CHARS:
-            return self._make(query, operation_name)  # planned, but not kept: memory stays bounded
+    async def plan(self, query: str, operation_name: str | None) -> Plan | Refusal:
+        """The plan of a document, from the cache or made on the planning thread."""
         key = (query, operation_name)
-        if key in self._plans:
+        if (known := self._plans.get(key)) is not None:
             self._plans.move_to_end(key)
-            return self._plans[key]
-        made = self._plans[key] = self._make(query, operation_name)
-        if len(self._plans) > PLAN_CACHE_SIZE:
-            self._plans.popitem(last=False)
+            return known
+        made = await asyncio.get_running_loop().run_in_executor(
+            self._worker, self.make, query, operation_name
+        )
+        if len(query) <= CACHED_QUERY_CHARS:  # larger ones are planned but not kept
+            self._plans[key] = made
+            self._tokens += _tokens(made)
+            while len(self._plans) > PLAN_CACHE_SIZE or self._tokens > PLAN_CACHE_TOKENS:
+                self._tokens -= _tokens(self._plans.popitem(last=False)[1])
         return made
 
-    def _make(self, query: str, operation_name: str | None) -> Plan | Refusal:
+    def make(self, query: str, operation_name: str | None) -> Plan | Refusal:
+        """Plans a document now, in the calling thread (the engine calls it on the planning thread)."""
         try:
             document = parse(query, max_tokens=self.limits.tokens)
         except GraphQLError as error:
             if "tokens" in error.message and "Parsing aborted" in error.message:
                 return _too_complex(f"tokens > {self.limits.tokens}")
             return Refusal([_graphql_error(error, ErrorCode.GRAPHQL_PARSE_FAILED)], 400)
+        tokens = release_tokens(document)
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         chosen = [
             o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)
@@ -110,15 +132,7 @@ class Planner:
         fields = count_fields(document, operation, self.limits.fields)
         if fields > self.limits.fields:
             return _too_complex(f"fields > {self.limits.fields}", name)
-        errors = validate(
-            self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions
-        )
-        if errors:
-            return Refusal(
-                [_graphql_error(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors], 400, name
-            )
         depth, aliases = shape_of(document, operation)
-        tokens = count_tokens(query)
         over = [
             f"{what} {value} > {limit}"
             for what, value, limit in (
@@ -129,8 +143,25 @@ class Planner:
         ]
         if over:
             return _too_complex(", ".join(over), name)
+        if overlap_checks(document, self.limits.overlaps) > self.limits.overlaps:
+            return _too_complex(
+                f"overlapping fields > {self.limits.overlaps} (the same field selected many times "
+                "in one place; select it once)",
+                name,
+            )
+        errors = validate(
+            self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions
+        )
+        if errors:
+            return Refusal(
+                [_graphql_error(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors], 400, name
+            )
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         return Plan(document, operation, fragments, operation.operation, name, depth, aliases, tokens)
+
+
+def _tokens(made: Plan | Refusal) -> int:
+    return made.tokens if isinstance(made, Plan) else 1
 
 
 def _graphql_error(error: GraphQLError, default: str) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """`where` values, as graphql-core coerced them, compiled to Cypher conditions with parameters.
 
 Relationship filters become EXISTS subqueries anchored on the already-bound node, so they never
-start from a label scan of the whole graph. Every condition costs planning time in Neo4j, which
-no query timeout covers, so a filter's size is bounded here, literals and variables alike:
-conditions in all (`FilterLimits.terms`), values in one `in` list, and nesting depth.
+start from a label scan of the whole graph. Every condition costs planning time in Neo4j, and
+the transaction timeout stops a planning only at its next check (a 10,000-branch OR timed out
+at 2 s came back after 6.9 s), so a filter's size is bounded here, literals and variables alike:
+conditions in all (`FilterLimits.terms`), related-item filters, values in one `in` list, and
+nesting depth.
 """
 
 from collections.abc import Callable
@@ -36,6 +38,11 @@ class FilterLimits:
     terms: int = 100  # conditions in one field's filters, relations included
     in_values: int = 1000  # values in one `in` list
     depth: int = 6  # levels of AND/OR/NOT and related-item filters
+    # Related-item filters (some, none, all) in one field's filters: each is an EXISTS subquery,
+    # and Neo4j's planning time grows much faster than their number (three ORed trees of 14
+    # took 5 to 6.5 s to plan, before any row was read).
+    relations: int = 8
+    relation_depth: int = 4  # related-item filters inside one another (6 deep took 1.7 s to plan)
 
 
 def too_complex(message: str) -> ApiError:
@@ -60,6 +67,8 @@ class FilterCompiler:
         self.param, self.var = param, var
         self.limits = limits or FilterLimits()
         self.terms = 0
+        self.relations = 0
+        self._inside = 0  # related-item filters around the one being compiled
 
     def where(self, type_name: str, binding: dict[str, str], where: Any, depth: int = 0) -> str | None:
         if not where:
@@ -136,6 +145,11 @@ class FilterCompiler:
             if inner_where is None:
                 continue
             self._count()
+            self.relations += 1
+            if self.relations > self.limits.relations:
+                raise too_complex(
+                    f"filters may have at most {self.limits.relations} related-item filters (some, none, all)"
+                )
             other, rel = self.var("m"), self.var("r")
             match spec.read:
                 case Items(hop=hop, owner_role=owner_role, end_role=end_role):
@@ -146,7 +160,15 @@ class FilterCompiler:
                     inner_binding = {"n": other}
                 case _:
                     raise AssertionError(spec.read)
-            condition = self.where(spec.type, inner_binding, inner_where, depth + 1)
+            self._inside += 1
+            if self._inside > self.limits.relation_depth:
+                raise too_complex(
+                    f"related-item filters nest at most {self.limits.relation_depth} levels deep"
+                )
+            try:
+                condition = self.where(spec.type, inner_binding, inner_where, depth + 1)
+            finally:
+                self._inside -= 1
             if quantifier == "all":
                 out.append(
                     f"NOT EXISTS {{ MATCH {match_pattern} WHERE NOT ({condition}) }}" if condition else "true"

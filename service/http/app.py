@@ -45,10 +45,13 @@ def engine_for(settings: Settings) -> Engine:
         aliases=settings.api_max_aliases,
         tokens=settings.api_max_tokens,
         fields=settings.api_max_fields,
+        overlaps=settings.api_max_overlaps,
         nodes=settings.api_max_cost,
         mutations=settings.api_max_mutations,
     )
-    filter_limits = FilterLimits(terms=settings.api_max_filter_terms)
+    filter_limits = FilterLimits(
+        terms=settings.api_max_filter_terms, relations=settings.api_max_filter_relations
+    )
     return Engine(build_api(), limits, filter_limits, settings.api_introspection)
 
 

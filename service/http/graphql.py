@@ -16,6 +16,7 @@ neither type is answered in JSON; a POST that is not JSON is 415, a body over AP
 `errors[].extensions.code`; every request is timed, counted and logged (`service.http.metrics`).
 """
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+log = logging.getLogger("supplygraph")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -159,6 +162,12 @@ class GraphQLApp:
             record.path, record.error_codes = "rejected", [error.code]
             status, payload = error.status, _errors(str(error), error.code)
             await _respond(send, status, payload, media, started, error.headers)
+        except Exception:
+            # A bug, not the client's doing: logged with its trace, answered in JSON like the rest.
+            log.exception("unhandled error in /graphql")
+            record.path, record.error_codes = "rejected", [ErrorCode.INTERNAL]
+            status, payload = 500, _errors("Internal error.", ErrorCode.INTERNAL)
+            await _respond(send, status, payload, media, started, [])
         else:
             await _respond(send, status, payload, media, started, [])
         record.http_status = status

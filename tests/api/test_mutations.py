@@ -361,3 +361,42 @@ def test_people_positions_and_facilities(api: ApiProcess, clean: Driver, keys: d
     assert plant["companies"]["edges"] == [{"roles": ["OWNS"], "node": {"id": "test-acme"}}]
     wrong_kind = post(api, position.replace("test-jane-roe", "test-acme-plant"), {"position": ceo}, editor)
     assert wrong_kind["data"]["upsertPosition"]["__typename"] == "Conflict"
+
+
+def test_a_committed_write_says_so_when_reading_node_back_fails(
+    api: ApiProcess, clean: Driver, keys: dict[str, str]
+) -> None:
+    # The write commits; the selection under `node` then fails to compile (first: -1). The
+    # answer must still be Written with the new version, `node` null and the error at its path.
+    query = (
+        "mutation Upsert($input: CompanyInput!) { upsertCompany(input: $input) { __typename"
+        " ... on Written { id version created"
+        " node { ... on Company { suppliers(first: -1) { nodes { id } } } } } } }"
+    )
+    answer = post(api, query, {"input": company()}, keys["editor"])
+    assert answer["data"]["upsertCompany"] == {
+        "__typename": "Written",
+        "id": "test-acme",
+        "version": 1,
+        "created": True,
+        "node": None,
+    }
+    [error] = answer["errors"]
+    assert error["path"] == ["upsertCompany", "node"] and error["extensions"]["code"] == "BAD_USER_INPUT"
+    stored = clean.execute_query("MATCH (c:Company {id: 'test-acme'}) RETURN c.version AS v").records
+    assert [r["v"] for r in stored] == [1]
+
+
+def test_the_retry_recipe_tells_a_committed_write_from_a_lost_one(
+    api: ApiProcess, clean: Driver, keys: dict[str, str]
+) -> None:
+    # docs/writes.md: after a network failure, resend with the same expectedVersion. If the
+    # first attempt committed, the resend is a Conflict naming the version it made, and the
+    # history shows the change once; if it did not, the resend writes.
+    editor, variables = keys["editor"], {"input": company(), "expected": 0, "reason": "ingest 42"}
+    first = post(api, UPSERT_COMPANY, variables, editor)["data"]["upsertCompany"]
+    assert first["__typename"] == "Written" and first["version"] == 1
+    again = post(api, UPSERT_COMPANY, variables, editor)["data"]["upsertCompany"]
+    assert again["__typename"] == "Conflict" and again["currentVersion"] == 1
+    history = post(api, '{ company(id: "test-acme") { history { nodes { version reason } } } }')
+    assert history["data"]["company"]["history"]["nodes"] == [{"version": 1, "reason": "ingest 42"}]

@@ -220,6 +220,9 @@ def test_rate_limits_answer_429_with_retry_after(limited: ApiProcess, seeded: Dr
         over = request(limited, STANDARD)
         assert (over.status, over.code) == (429, "RATE_LIMITED")
         assert 1 <= int(over.headers["retry-after"]) <= 20
+        # No proxy is trusted by default: a forwarded address the client makes up changes nothing.
+        for spoofed in ("203.0.113.7", "198.51.100.1, 127.0.0.1"):
+            assert request(limited, COMPILED, headers={"X-Forwarded-For": spoofed}).status == 429
         # A key has its own bucket, whatever its address has used.
         assert [request(limited, COMPILED, key=key).status for _ in range(5)] == [200] * 5
         assert request(limited, COMPILED, key=key).status == 429
@@ -351,3 +354,24 @@ def test_websockets_cannot_go_around_the_checks(strict: ApiProcess) -> None:
     connection.request("GET", "/graphql", headers=headers)
     assert connection.getresponse().status == 403
     connection.close()
+
+
+def test_forwarded_addresses_count_only_from_trusted_proxies(
+    neo4j_server: Neo4jServer, seeded: Driver, tmp_path: Path
+) -> None:
+    # Behind a trusted proxy (here: the test itself, at 127.0.0.1) each forwarded client has
+    # its own bucket.
+    env = {"API_RATE_LIMIT_ANONYMOUS": "2", "API_TRUSTED_PROXIES": "127.0.0.1"}
+    proxied = ApiProcess(neo4j_server, tmp_path / "api.log", env)
+    try:
+        first = {"X-Forwarded-For": "203.0.113.7"}
+        assert [request(proxied, COMPILED, headers=first).status for _ in range(3)] == [200, 200, 429]
+        assert request(proxied, COMPILED, headers={"X-Forwarded-For": "203.0.113.8"}).status == 200
+    finally:
+        proxied.stop()
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"])
+def test_no_swagger_or_openapi_pages(api: ApiProcess, path: str) -> None:
+    # The API is GraphQL; nothing serves Swagger UI or ReDoc (which would load from a CDN).
+    assert request(api, path=path, method="GET").status == 404

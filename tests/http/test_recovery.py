@@ -44,7 +44,11 @@ def test_the_service_recovers_when_neo4j_comes_back(tmp_path: Path) -> None:
         assert time.monotonic() - started < 15  # fails fast instead of hanging
         assert down["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
         assert "Traceback" not in json.dumps(down)
-        assert _status(f"{api.url}/readyz") == 503
+        for _ in range(3):
+            # The probe's contract is an answer within a second, whatever Neo4j does.
+            asked = time.monotonic()
+            assert _status(f"{api.url}/readyz") == 503
+            assert time.monotonic() - asked < 1.5
         assert _status(f"{api.url}/healthz") == 200
 
         local.start()
