@@ -215,6 +215,8 @@ def _import(server: LocalNeo4j, database: str, arguments: list[str], phases: dic
         "--bad-tolerance=0",
         "--skip-bad-entries-logging=true",
         "--overwrite-destination=true",
+        # Not import.report in whatever folder the loader was started from.
+        f"--report-file={server.home / 'import.report'}",
         *arguments,
     ]
     mark = time.perf_counter()
