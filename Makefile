@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test lint typecheck pytest seed check audit keys schema constraints tools wrk chromium web \
+.PHONY: run up down test lint typecheck pytest seed check audit data-audit keys schema constraints tools wrk chromium web \
 	bench bench-smoke bench-load bench-api bench-analytics clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -50,7 +50,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP) tools
 	$(PY) -m pytest
 
-test: lint typecheck pytest
+# The data audit reads the facts files in ../shared; without them only its unit tests run.
+data-audit: $(STAMP)
+	@if [ -d ../shared/facts ]; then $(PY) -m seed audit; else echo "[make] no ../shared/facts: data audit skipped"; fi
+
+test: lint typecheck data-audit pytest
 
 # The SDL clients read (service/api/schema.graphql), written from the code.
 schema: $(STAMP)

@@ -1,4 +1,4 @@
-"""Data-quality report over the seed data: `python -m seed.audit` (later `python -m seed audit`).
+"""Data-quality report over the seed data: `python -m seed audit` (`make audit`).
 
 It reads the YAML files as plain mappings (no seed model is imported, so it keeps working while the
 models change) together with the facts files they were written from, and counts problems by class:
@@ -395,7 +395,7 @@ def report(results: dict[str, list[str]], details: Iterable[str]) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m seed.audit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m seed audit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of YAML data files")
     parser.add_argument(

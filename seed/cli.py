@@ -12,6 +12,7 @@ from pathlib import Path
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
+from seed import audit
 from seed.export import write_files
 from seed.loader import load_curated, load_staged
 from seed.stream import validate_stream
@@ -175,6 +176,11 @@ def _parser() -> argparse.ArgumentParser:
             help="tag of this dataset; a curated load removes entities of this "
             "origin that the files no longer hold",
         )
+    sub.add_parser(
+        "audit",
+        help="the data-quality report against the facts files (python -m seed audit --help)",
+        add_help=False,
+    )
     sub.add_parser("constraints", help="apply the constraints and indexes only")
     export = sub.add_parser("export", help="write the live graph as data files (one per kind)")
     export.add_argument("--out", required=True, help="folder to write (its YAML files are replaced)")
@@ -187,6 +193,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["audit"]:  # its own options: it reads the files only, never Neo4j
+        return audit.main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)

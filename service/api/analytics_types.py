@@ -24,7 +24,7 @@ from graphql import (
 from service.api.types import Registry, list_of, non_null
 from service.compiler.analytics.common import OPTION_DEFINITIONS, Direction, FlowKind, RankingKind
 from service.compiler.roots import SEARCH_TYPES, STATS_FIELDS
-from service.domain.vocab import LinkKind, MoneyQualifier, Status
+from service.domain.vocab import LinkKind, MoneyQualifier, Status, ValueBasis
 
 
 def option_enum(registry: Registry, enum: type[StrEnum]) -> GraphQLEnumType:
@@ -126,6 +126,9 @@ def analytics_types(registry: Registry) -> dict[str, GraphQLNamedType]:
             "valueUsd": _f(
                 GraphQLFloat, "The step's value in USD, where the facts attribute one to this pair."
             ),
+            "valueBasis": _f(
+                non_null(registry.enum(ValueBasis)), "Why the step has that value, or has none."
+            ),
             "status": _f(non_null(status), "The partnership's status."),
         },
     )
@@ -135,18 +138,38 @@ def analytics_types(registry: Registry) -> dict[str, GraphQLNamedType]:
         "A loop of money (or supply) that comes back to where it started.",
         {
             "length": _f(non_null(GraphQLInt), "Number of steps."),
-            "valueUsd": _f(
-                non_null(GraphQLFloat), "Sum of the known step values in USD (unknown values count as 0)."
+            "minStepUsd": _f(
+                GraphQLFloat,
+                "What is known to go all the way round: the smallest step value, when every step's "
+                "value is known; null when any is not (an unknown step could be any amount).",
             ),
-            "minStepUsd": _f(GraphQLFloat, "The smallest known step value: what can go all the way round."),
-            "knownSteps": _f(non_null(GraphQLInt), "Steps whose value is known."),
+            "totalUsd": _f(
+                GraphQLFloat, "The step values added up, when every step's value is known; else null."
+            ),
+            "knownValueUsd": _f(
+                non_null(GraphQLFloat),
+                "The values of the known steps added up: a partial sum when knownSteps < length, "
+                "not the value of the loop.",
+            ),
+            "knownSteps": _f(
+                non_null(GraphQLInt), "Steps whose value is known; each step's valueUsd says which."
+            ),
+            "valueUsd": GraphQLField(
+                non_null(GraphQLFloat),
+                description="The values of the known steps added up (unknown steps count as 0).",
+                deprecation_reason=(
+                    "A partial sum whenever a step's value is unknown: use totalUsd (null unless "
+                    "every step is known) or knownValueUsd with knownSteps."
+                ),
+            ),
             "steps": _f(list_of(flow_step), "The steps in order."),
         },
     )
     _object(
         registry,
         "CircularFlows",
-        "Circular flows, largest value first.",
+        "Circular flows: those whose every step is known first, by what goes all the way round, then "
+        "by the known values.",
         {"loops": _f(list_of(loop), "The loops found.")},
     )
     _object(
@@ -192,8 +215,15 @@ def _company_stats(registry: Registry) -> None:
             "qualifier": _f(
                 registry.enum(MoneyQualifier), "Exactness: 'up to' amounts apart from exact ones."
             ),
-            "valueUsd": _f(GraphQLFloat, "Sum of the deals' USD values, where known."),
+            "valueUsd": _f(
+                GraphQLFloat,
+                "Sum of the USD values attributed to this company's side of the deals, over the "
+                "valuedPartnerships that have one (null when none has).",
+            ),
             "partnerships": _f(non_null(GraphQLInt), "Number of deals."),
+            "valuedPartnerships": _f(
+                non_null(GraphQLInt), "Deals with a value attributed to this company's side."
+            ),
         },
     )
     stats = _object(

@@ -160,7 +160,11 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
                 args={
                     "involving": _arg(GraphQLID, "Only loops through this company."),
                     "maxLength": _arg(non_null(GraphQLInt), f"Longest loop, 2 to {MAX_DEPTH} steps.", 4),
-                    "minValueUsd": _arg(GraphQLFloat, "Only loops whose steps add up to at least this."),
+                    "minValueUsd": _arg(
+                        GraphQLFloat,
+                        "Only loops where at least this much is known to go all the way round "
+                        "(minStepUsd, so every step's value is known).",
+                    ),
                     "status": _arg(
                         GraphQLList(non_null(registry.enum(Status))),
                         "Only loops whose every step has one of these.",

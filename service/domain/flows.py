@@ -12,7 +12,7 @@ from datetime import date
 
 from service.domain.declare import DerivedLink, Relation, Shape
 from service.domain.entities import Partnership
-from service.domain.vocab import PartyRole
+from service.domain.vocab import PartyRole, ValueBasis
 
 SUPPLY_DIRECTIONS: tuple[tuple[PartyRole, PartyRole], ...] = (
     (PartyRole.SUPPLIER, PartyRole.CUSTOMER),
@@ -70,11 +70,6 @@ DERIVED_LINKS: tuple[DerivedLink, ...] = (
     DerivedLink("MONEY_FLOW", MONEY_DIRECTIONS),
 )
 
-# Why a derived link carries the amount it does (kept on the link as `value_basis`).
-PARTY_AMOUNT = "party"  # a party's own amount
-DEAL_TOTAL = "deal"  # the deal's total, and the deal has no other pair of this kind
-SHARED_TOTAL = "shared"  # the deal's total covers several pairs: no amount for this one
-
 
 @dataclass(frozen=True)
 class Flow:
@@ -87,7 +82,7 @@ class Flow:
     kind: str
     status: str
     value_usd: float | None
-    value_basis: str | None
+    value_basis: ValueBasis  # why it has that amount, or none
     announced_on: date | None
 
 
@@ -113,14 +108,19 @@ def flows(partnership: Partnership) -> list[Flow]:
                         own = amounts[(target, PartyRole(to_role))]
                     pairs.append((source, target, own))
         for source, target, own in pairs:
+            # An amount goes on a pair only where the facts put it there: a programme's total
+            # spread over its partners, or another pair's amount, would mislead every sum.
+            value: float | None = None
             if own is not None:
-                value, basis = own, PARTY_AMOUNT
-            elif total is not None and not has_party_amounts and len(pairs) == 1:
-                value, basis = total, DEAL_TOTAL
-            elif total is not None and not has_party_amounts:
-                value, basis = None, SHARED_TOTAL
+                value, basis = own, ValueBasis.PARTY
+            elif has_party_amounts:
+                basis = ValueBasis.OTHER_PAIRS
+            elif total is not None and len(pairs) == 1:
+                value, basis = total, ValueBasis.DEAL
+            elif total is not None:
+                basis = ValueBasis.SHARED
             else:
-                value, basis = None, None
+                basis = ValueBasis.NONE
             out.append(
                 Flow(
                     link.rel,

@@ -165,6 +165,26 @@ MONEY_QUALIFIER_DEFINITIONS: dict[MoneyQualifier, str] = {
 }
 
 
+class ValueBasis(StrEnum):
+    """Why a derived link (who pays or supplies whom in one deal) carries the amount it does."""
+
+    PARTY = "party"
+    DEAL = "deal"
+    SHARED = "shared"
+    OTHER_PAIRS = "other_pairs"
+    NONE = "none"
+
+
+VALUE_BASIS_DEFINITIONS: dict[ValueBasis, str] = {
+    ValueBasis.PARTY: "The amount the facts attribute to this party's side of the deal.",
+    ValueBasis.DEAL: "The deal's total, and the deal has no other pair of this kind.",
+    ValueBasis.SHARED: "No amount: the deal's total covers several pairs and the facts do not "
+    "split it (a programme across several partners).",
+    ValueBasis.OTHER_PAIRS: "No amount: the facts attribute the deal's amounts to other parties.",
+    ValueBasis.NONE: "No amount: the facts give none for the deal.",
+}
+
+
 class DatePrecision(StrEnum):
     """How precisely a date is known (a month is not a day)."""
 
@@ -327,6 +347,7 @@ DEFINITIONS: dict[type[StrEnum], Mapping[Any, str]] = {
     Status: STATUS_DEFINITIONS,
     PartyRole: PARTY_ROLE_DEFINITIONS,
     MoneyQualifier: MONEY_QUALIFIER_DEFINITIONS,
+    ValueBasis: VALUE_BASIS_DEFINITIONS,
     FacilityKind: FACILITY_KIND_DEFINITIONS,
     FacilityStatus: FACILITY_STATUS_DEFINITIONS,
     SourceTier: SOURCE_TIER_DEFINITIONS,

@@ -140,7 +140,7 @@ def add_entry(rows: Rows, entry: Entry, origin: str) -> None:
                     "kind": flow.kind,
                     "status": flow.status,
                     "value_usd": flow.value_usd,
-                    "value_basis": flow.value_basis,
+                    "value_basis": flow.value_basis.value,
                     "announced_on": flow.announced_on,
                 },
             )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from neo4j import Driver
 
 from tests.support import ApiProcess, graphql
@@ -54,7 +55,7 @@ def test_nvidia_openai_money_loop_with_partnerships_and_sources(seeded: Driver, 
     loops = ok(
         api,
         """{ circularFlows(involving: "nvidia", maxLength: 4, first: 100) { loops {
-        length valueUsd steps { from { id } to { id } status valueUsd
+        length minStepUsd totalUsd knownValueUsd knownSteps steps { from { id } to { id } status valueUsd
           partnership { id sources(first: 1) { nodes { quote source { url } } } } } } } }""",
     )["circularFlows"]["loops"]
     with_openai = [loop for loop in loops if "openai" in {s["from"]["id"] for s in loop["steps"]}]
@@ -63,9 +64,21 @@ def test_nvidia_openai_money_loop_with_partnerships_and_sources(seeded: Driver, 
     assert loop["steps"][0]["from"]["id"] == "nvidia" and loop["steps"][-1]["to"]["id"] == "nvidia"
     assert all(s["partnership"]["sources"]["nodes"][0]["quote"] for s in loop["steps"])
     assert len({s["partnership"]["id"] for s in loop["steps"]}) > 1  # not one deal's two-way flow
-    values = [loop["valueUsd"] for loop in loops]
-    assert values == sorted(values, reverse=True)
     assert all(loop["length"] <= 4 for loop in loops)
+    for each in loops:
+        # An unknown step could be any amount: a loop has a bound and a total only when every
+        # step is known, and says how many are.
+        known = [s["valueUsd"] for s in each["steps"] if s["valueUsd"] is not None]
+        assert each["knownSteps"] == len(known)
+        assert each["knownValueUsd"] == pytest.approx(sum(known))
+        complete = len(known) == each["length"]
+        assert each["minStepUsd"] == (pytest.approx(min(known)) if complete else None)
+        assert each["totalUsd"] == (pytest.approx(sum(known)) if complete else None)
+    # Loops known all the way round come first, by what goes round, then the rest by known value.
+    keys = [
+        (loop["minStepUsd"] is None, -(loop["minStepUsd"] or 0), -loop["knownValueUsd"]) for loop in loops
+    ]
+    assert keys == sorted(keys)
 
 
 def test_circular_flow_filters(seeded: Driver, api: ApiProcess) -> None:
@@ -75,8 +88,18 @@ def test_circular_flow_filters(seeded: Driver, api: ApiProcess) -> None:
         { loops { steps { status } } } }""",
     )["circularFlows"]["loops"]
     assert all(s["status"] in ("SIGNED", "ACTIVE", "CLOSED") for loop in signed for s in loop["steps"])
-    big = ok(api, "{ circularFlows(maxLength: 3, minValueUsd: 1e11) { loops { valueUsd } } }")
-    assert all(loop["valueUsd"] >= 1e11 for loop in big["circularFlows"]["loops"])
+    every = ok(api, "{ circularFlows(maxLength: 4, first: 100) { loops { minStepUsd } } }")
+    bounds = [loop["minStepUsd"] for loop in every["circularFlows"]["loops"] if loop["minStepUsd"]]
+    assert bounds, "some loop is known all the way round"
+    threshold = sorted(bounds)[len(bounds) // 2]
+    big = ok(
+        api,
+        f"{{ circularFlows(maxLength: 4, first: 100, minValueUsd: {threshold})"
+        " { loops { minStepUsd } } }",
+    )
+    assert sorted(loop["minStepUsd"] for loop in big["circularFlows"]["loops"]) == sorted(
+        b for b in bounds if b >= threshold
+    )
 
 
 def test_foxconn_to_microsoft_goes_through_mount_pleasant(seeded: Driver, api: ApiProcess) -> None:
@@ -128,13 +151,17 @@ def test_company_figures_and_rankings(seeded: Driver, api: ApiProcess) -> None:
     stats = ok(
         api,
         """{ company(id: "openai") { stats { suppliers customers degree { kind count }
-        moneyIn { status qualifier valueUsd partnerships } moneyOut { status valueUsd } } } }""",
+        moneyIn { status qualifier valueUsd partnerships valuedPartnerships }
+        moneyOut { status valueUsd } } } }""",
     )
     figures = stats["company"]["stats"]
     assert figures["suppliers"] >= 10
     assert {d["kind"] for d in figures["degree"]} >= {"SUPPLY", "MONEY", "PARTNERSHIP"}
     statuses = {(m["status"], m["qualifier"]) for m in figures["moneyIn"]}
     assert ("UNFINALIZED", "UP_TO") in statuses and any(s == "SIGNED" for s, _ in statuses)
+    for group in figures["moneyIn"]:
+        assert 0 <= group["valuedPartnerships"] <= group["partnerships"]
+        assert (group["valueUsd"] is None) == (group["valuedPartnerships"] == 0)
     ranked = ok(
         api,
         """{ a: rankings(by: MOST_DEPENDED_ON_SUPPLIERS, first: 5) { rank score company { id } }

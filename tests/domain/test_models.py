@@ -2,9 +2,9 @@ import pytest
 from pydantic import ValidationError
 
 from service.domain.entities import Partnership
-from service.domain.flows import DEAL_TOTAL, PARTY_AMOUNT, SHARED_TOTAL, flows
+from service.domain.flows import flows
 from service.domain.values import Money, parse_amount
-from service.domain.vocab import MoneyQualifier
+from service.domain.vocab import MoneyQualifier, ValueBasis
 
 
 @pytest.mark.parametrize(
@@ -62,10 +62,13 @@ def test_roles_become_derived_edges_in_both_directions() -> None:
     # The deal's total is not the value of either money flow: it covers both directions, and the
     # facts do not split it, so neither carries an amount, and each says why.
     money = {(f.source, f.target): (f.value_usd, f.value_basis) for f in derived if f.rel == "MONEY_FLOW"}
-    assert money == {("openai", "nvidia"): (None, SHARED_TOTAL), ("nvidia", "openai"): (None, SHARED_TOTAL)}
+    assert money == {
+        ("openai", "nvidia"): (None, ValueBasis.SHARED),
+        ("nvidia", "openai"): (None, ValueBasis.SHARED),
+    }
     # A deal with one pair of a kind: its total is that pair's.
     supplies = [f for f in derived if f.rel == "SUPPLIES"]
-    assert [(f.value_usd, f.value_basis) for f in supplies] == [(100e9, DEAL_TOTAL)]
+    assert [(f.value_usd, f.value_basis) for f in supplies] == [(100e9, ValueBasis.DEAL)]
 
 
 def test_party_amounts_stay_with_their_own_flows() -> None:
@@ -80,7 +83,16 @@ def test_party_amounts_stay_with_their_own_flows() -> None:
         for f in flows(_deal(parties=parties))
         if f.rel == "MONEY_FLOW"
     }
-    assert money == {("openai", "nvidia"): (None, None), ("nvidia", "openai"): (100e9, PARTY_AMOUNT)}
+    assert money == {
+        ("openai", "nvidia"): (None, ValueBasis.OTHER_PAIRS),
+        ("nvidia", "openai"): (100e9, ValueBasis.PARTY),
+    }
+
+
+def test_a_deal_without_an_amount_gives_flows_that_say_so() -> None:
+    undisclosed = _deal(value={"qualifier": "undisclosed"})
+    assert {f.value_basis for f in flows(undisclosed)} == {ValueBasis.NONE}
+    assert all(f.value_usd is None for f in flows(undisclosed))
 
 
 def test_a_partnership_needs_two_companies_and_no_repeated_role() -> None:

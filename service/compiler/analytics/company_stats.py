@@ -37,8 +37,10 @@ def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) ->
                 scope.calls.append(
                     f"CALL ({node}) {{ MATCH {arrow.format(n=node)} WITH DISTINCT f.partnership AS pid, f.value_usd AS v "
                     "MATCH (q:Partnership {id: pid}) WITH q.status AS status, q.value_qualifier AS qualifier, "
-                    "sum(v) AS total, count(*) AS deals ORDER BY status, qualifier "
-                    f"RETURN collect({{status: status, qualifier: qualifier, valueUsd: total, partnerships: deals}}) AS {out} }}"
+                    "sum(v) AS total, count(v) AS valued, count(*) AS deals ORDER BY status, qualifier "
+                    "RETURN collect({status: status, qualifier: qualifier, "
+                    "valueUsd: CASE WHEN valued > 0 THEN total END, "
+                    f"partnerships: deals, valuedPartnerships: valued}}) AS {out} }}"
                 )
             case "__typename":
                 parts.append(f"{response_key(child)}: 'CompanyStats'")

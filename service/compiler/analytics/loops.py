@@ -54,24 +54,33 @@ def circular_flows(c: Compiler, selection: Selection, args: dict[str, Any]) -> S
                         step_parts.append(f"{response_key(part)}: sr.value_usd")
                     elif part.name == "status":
                         step_parts.append(f"{response_key(part)}: sr.status")
+                    elif part.name == "valueBasis":
+                        step_parts.append(f"{response_key(part)}: sr.value_basis")
                 loop_parts.append(f"{response_key(child)}: steps")
-            elif child.name in ("length", "valueUsd", "minStepUsd", "knownSteps"):
+            elif child.name in ("length", "minStepUsd", "totalUsd", "knownValueUsd", "knownSteps"):
                 loop_parts.append(f"{response_key(child)}: {child.name}")
+            elif child.name == "valueUsd":  # deprecated: the known values' sum, as it always was
+                loop_parts.append(f"{response_key(child)}: knownValueUsd")
             elif child.name == "__typename":
                 loop_parts.append(f"{response_key(child)}: 'CircularFlow'")
-    value_filter = f"WHERE valueUsd >= {c.param(float(minimum))} " if minimum is not None else ""
+    value_filter = f"WHERE minStepUsd >= {c.param(float(minimum))} " if minimum is not None else ""
     body = (
         f"{start} MATCH {path} = ({a})-[:{rel}]->{{2,{length}}}({a}) "
         f"WITH {a}, {path}, reduce(s = [], n IN nodes({path})[..-1] | CASE WHEN n IN s THEN s ELSE s + n END) "
         f"AS visited WHERE {' AND '.join(conditions)} "
         f"WITH {path} LIMIT {MAX_CYCLES_SCANNED} "
         f"WITH {path}, length({path}) AS length, "
-        f"reduce(t = 0.0, r IN relationships({path}) | t + coalesce(r.value_usd, 0.0)) AS valueUsd, "
+        f"reduce(t = 0.0, r IN relationships({path}) | t + coalesce(r.value_usd, 0.0)) AS knownValueUsd, "
         f"size([r IN relationships({path}) WHERE r.value_usd IS NOT NULL]) AS knownSteps, "
-        f"reduce(m = null, r IN relationships({path}) | CASE WHEN r.value_usd IS NULL THEN m "
-        f"WHEN m IS NULL OR r.value_usd < m THEN r.value_usd ELSE m END) AS minStepUsd "
+        f"reduce(m = null, r IN relationships({path}) | CASE WHEN m IS NULL OR r.value_usd < m "
+        f"THEN r.value_usd ELSE m END) AS smallest "
+        # An unknown step could be any amount: only a loop known all the way round has a bound.
+        f"WITH {path}, length, knownValueUsd, knownSteps, "
+        f"CASE WHEN knownSteps = length THEN smallest END AS minStepUsd, "
+        f"CASE WHEN knownSteps = length THEN knownValueUsd END AS totalUsd "
         f"{value_filter}"
-        f"WITH {path}, length, valueUsd, knownSteps, minStepUsd ORDER BY valueUsd DESC, length LIMIT {first} "
+        f"WITH {path}, length, knownValueUsd, knownSteps, minStepUsd, totalUsd "
+        f"ORDER BY minStepUsd IS NULL, minStepUsd DESC, knownValueUsd DESC, length LIMIT {first} "
         f"CALL ({path}) {{ UNWIND range(0, length({path}) - 1) AS k "
         f"WITH k, relationships({path})[k] AS sr, nodes({path})[k] AS sx, nodes({path})[k + 1] AS sy "
         f"MATCH (sq:Partnership {{id: sr.partnership}}) {' '.join(inner.calls)} "
