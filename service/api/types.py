@@ -203,7 +203,7 @@ class Registry:
                 edge_fields[edge_field.name] = self.field(edge_field)
             edge = self.add(
                 GraphQLObjectType(
-                    f"{prefix}Edge", edge_fields, description=f"An edge to a {_words(node_name)}."
+                    f"{prefix}Edge", edge_fields, description=f"An edge to {_article(_words(node_name))}."
                 )
             )
             self.add(
@@ -271,3 +271,7 @@ class Registry:
 
 def _words(name: str) -> str:
     return name.lower()
+
+
+def _article(noun: str) -> str:
+    return f"an {noun} item" if noun == "evidence" else f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"

@@ -21,11 +21,12 @@ from service.domain.catalog import (
     Items,
     ListFilter,
     NestedFilter,
+    OnlyTierC,
     Prop,
     PropFilter,
 )
 from service.errors import ApiError, bad_input
-from service.graph.fragments import now, pattern, prop
+from service.graph.fragments import now, only_tier_c, pattern, prop
 
 _COMPARE = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 _TEXT = {"contains": "CONTAINS", "startsWith": "STARTS WITH", "endsWith": "ENDS WITH"}
@@ -115,6 +116,10 @@ class FilterCompiler:
                 return f"coalesce({prop(binding[on], stored)}, {self.param(default)})"
             case Prop(stored=stored, on=on) | DateText(stored=stored, on=on):
                 return prop(binding[on], stored)
+            case OnlyTierC(owner_role=None):
+                return only_tier_c(binding["n"])
+            case OnlyTierC(owner_role=owner_role) if owner_role is not None:
+                return only_tier_c(binding[owner_role], binding["r"])
         return now(read.rule, binding["r"])
 
     def _operators(self, name: str, target: str, value: dict[str, Any]) -> list[str]:

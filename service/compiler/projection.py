@@ -28,12 +28,13 @@ from service.domain.catalog import (
     Items,
     Leaf,
     One,
+    OnlyTierC,
     OrderKey,
     OrderSet,
     OutField,
     Prop,
 )
-from service.graph.fragments import RETRACTED, now, prop
+from service.graph.fragments import RETRACTED, now, only_tier_c, prop
 
 _HISTORY = Hop(("HAS_CHANGE",), True, "Change")
 _HISTORY_ORDER = OrderSet(
@@ -99,6 +100,10 @@ class Compiler(Lists):
                 return self.object(out.type, {"n": binding[role]}, selection.children, scope)
             case Computed(rule=rule):
                 return now(rule, binding["r"])
+            case OnlyTierC(owner_role=None):
+                return only_tier_c(binding["n"])
+            case OnlyTierC(owner_role=str(owner_role)):
+                return only_tier_c(binding[owner_role], binding["r"])
             case Bookkeeping(what="retracted"):
                 return f"{binding['n']}:{RETRACTED}"
             case Bookkeeping(what="retraction"):

@@ -9,7 +9,7 @@ import re
 
 from service.domain.catalog import Hop
 from service.domain.declare import Now
-from service.domain.vocab import LINK_TYPES
+from service.domain.vocab import LINK_TYPES, SourceTier
 
 RETRACTED = "Retracted"  # the label every retracted entity carries instead of its kind's
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -44,6 +44,22 @@ def now(rule: Now, rel: str) -> str:
         case Now.HELD:
             return f"({rel}.until IS NULL OR {rel}.until >= date())"
     raise AssertionError(rule)
+
+
+def only_tier_c(node: str, link: str | None = None) -> str:
+    """True when the evidence of `node` (or only that of its link object `link`, whose items are
+    the node's SOURCED_BY edges from `link.evidence_ord`) has items and all cite tier-C sources."""
+    edge = "[e:SOURCED_BY]"
+    within = (
+        f" AND e.ord >= {link}.evidence_ord AND e.ord < {link}.evidence_ord + size({link}.sources)"
+        if link
+        else ""
+    )
+    tier = f"'{SourceTier.C.value}'"
+    return (
+        f"(EXISTS {{ MATCH ({node})-{edge}->(:Source) WHERE true{within} }} "
+        f"AND NOT EXISTS {{ MATCH ({node})-{edge}->(s:Source) WHERE s.tier <> {tier}{within} }})"
+    )
 
 
 def link_kind(rel: str) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from seed.cli import DATA_DIR
+from seed.validate import load_dataset
 from tests.support import ApiProcess, graphql
 
 
@@ -138,3 +140,39 @@ def test_founding_years_from_part_3(seeded: Driver, api: ApiProcess) -> None:
     }
     assert founded["groq"] == ("2016", "YEAR") and founded["fluidstack"] == ("2017", "YEAR")
     assert founded["ampere-computing"] == ("2017", "YEAR")  # X3-9: the facts use 2017, 2018 a variant
+
+
+def test_facts_resting_only_on_tier_c_say_so(seeded: Driver, api: ApiProcess) -> None:
+    # The ground truth from the data files: an entity is onlyTierC when all the sources of all
+    # its evidence (its links' included) are tier C; a position when all of its own are.
+    dataset = load_dataset(DATA_DIR)
+    tiers = {source.id: source.tier.value for source in dataset.sources}
+    expected = {
+        entry.id: all(tiers[e.source] == "C" for e in entry.all_evidence())
+        for entry in dataset.sourced()
+        if entry.all_evidence()
+    }
+    for root in ("companies", "people", "facilities", "partnerships", "events"):
+        seen: dict[str, bool] = {}
+        after = None
+        while True:
+            page = graphql(
+                api.url,
+                f"query Page($after: String) {{ {root}(first: 100, after: $after) {{"
+                " pageInfo { hasNextPage endCursor } nodes { id onlyTierC } } }",
+                {"after": after},
+            )["data"][root]
+            seen.update({n["id"]: n["onlyTierC"] for n in page["nodes"]})
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == {i: expected[i] for i in seen} and len(seen) > 10, root
+    flagged = graphql(api.url, "{ partnerships(where: {onlyTierC: {eq: true}}) { totalCount } }")
+    deals = {p.id for p in dataset.partnerships}
+    assert flagged["data"]["partnerships"]["totalCount"] == sum(expected[i] for i in deals)
+    positions = graphql(
+        api.url, '{ person(id: "mike-sicilia") { positions { nodes { title onlyTierC } } } }'
+    )["data"]["person"]["positions"]["nodes"]
+    person = next(p for p in dataset.people if p.id == "mike-sicilia")
+    own = {p.title: all(tiers[e.source] == "C" for e in p.evidence) for p in person.positions}
+    assert {p["title"]: p["onlyTierC"] for p in positions} == own

@@ -20,6 +20,7 @@ from service.domain.catalog.reads import (
     Embedded,
     Leaf,
     Named_,
+    OnlyTierC,
     OrderKey,
     OrderSet,
     Prop,
@@ -38,6 +39,11 @@ from service.domain.declare import Columns, Embed, Filter, Hidden, Link, LoadOnl
 from service.domain.entities import ENTRY_MODELS, Entry, Sourced
 from service.domain.values import Model
 from service.domain.vocab import DatePrecision
+
+ONLY_TIER_C = (
+    "True when every source of its evidence is tier C (a mirror, forum or aggregator): the facts "
+    "rest on unconfirmed sources only."
+)
 
 
 class Builder(Relations):
@@ -99,6 +105,11 @@ class Builder(Relations):
         for key in ["id", "*", *own, *(k for k in decls if k not in own and k != "id")]:
             if key == "*":
                 self._bookkeeping(out)
+                if issubclass(model, Sourced):
+                    out.add(OutField("onlyTierC", ONLY_TIER_C, Leaf.BOOLEAN, OnlyTierC(), nullable=False))
+                    where.fields["onlyTierC"] = PropFilter(
+                        "onlyTierC", ONLY_TIER_C, Leaf.BOOLEAN, OnlyTierC()
+                    )
             else:
                 self._entity_field(label, out, where, orders, decls[key])
         for name, marker in derived_values(model):

@@ -121,6 +121,14 @@ class ItemEvidence:
 
 
 @dataclass(frozen=True)
+class OnlyTierC:
+    """True when the evidence has items and every one cites a tier-C source (mirrors, forums,
+    aggregators): of the entity (all its evidence), or of one link object (`owner_role` set)."""
+
+    owner_role: str | None = None
+
+
+@dataclass(frozen=True)
 class Computed:
     """A value computed when read (it depends on today's date)."""
 
@@ -145,6 +153,7 @@ Read = (
     | Grouped
     | Bound
     | ItemEvidence
+    | OnlyTierC
     | Computed
     | Bookkeeping
 )

@@ -22,6 +22,7 @@ from service.domain.catalog.reads import (
     Leaf,
     Named_,
     One,
+    OnlyTierC,
     OrderKey,
     Prop,
 )
@@ -225,6 +226,16 @@ class Relations:
                         ItemEvidence(link.owner_role),
                         nullable=False,
                         list=True,
+                    )
+                )
+                out.add(
+                    OutField(
+                        "onlyTierC",
+                        "True when every source of this link's evidence is tier C: it rests on "
+                        "unconfirmed sources only.",
+                        Leaf.BOOLEAN,
+                        OnlyTierC(link.owner_role),
+                        nullable=False,
                     )
                 )
                 continue

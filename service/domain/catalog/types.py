@@ -11,6 +11,7 @@ from service.domain.catalog.reads import (
     Grouped,
     Items,
     Named_,
+    OnlyTierC,
     OrderSet,
     Prop,
     Read,
@@ -55,7 +56,7 @@ class PropFilter:
     name: str
     description: str
     type: Named_
-    read: Prop | DateText | Computed
+    read: Prop | DateText | Computed | OnlyTierC
 
 
 @dataclass(frozen=True)
