@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     BATCH_TOO_LARGE = "BATCH_TOO_LARGE"  # more mutations than API_MAX_MUTATIONS
     QUERY_TIMEOUT = "QUERY_TIMEOUT"  # a statement ran past its timeout
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # Neo4j is unreachable
+    WRITE_OUTCOME_UNKNOWN = "WRITE_OUTCOME_UNKNOWN"  # Neo4j went away while committing a write
     UNAUTHENTICATED = "UNAUTHENTICATED"  # no key where one is needed, or a bad one (HTTP 401)
     FORBIDDEN = "FORBIDDEN"  # the key's role does not allow this (HTTP 403)
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"  # a mutation sent by GET (HTTP 405)

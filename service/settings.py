@@ -63,12 +63,12 @@ class Settings(BaseSettings):
     api_max_filter_terms: int = Field(
         default=100,
         ge=1,
-        description="Conditions one field's `where` may hold, related-item filters included.",
+        description="Conditions a root field's filters may hold (nested lists' included).",
     )
     api_max_filter_relations: int = Field(
         default=8,
         ge=0,
-        description="Related-item filters (some, none, all) one field's `where` may hold.",
+        description="Related-item filters (some, none, all) a root field's filters may hold.",
     )
     api_max_mutations: int = Field(default=10, ge=1, description="Root mutation fields one request may have.")
     api_max_body_bytes: int = Field(

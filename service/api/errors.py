@@ -4,6 +4,8 @@ Exception
  ├── ApiError            expected: its message, with its code
  ├── SelectionError      BAD_USER_INPUT (a selection the compiler cannot honour)
  ├── GraphQLError        BAD_USER_INPUT (an argument graphql-core could not coerce)
+ ├── neo4j IncompleteCommit
+ │                       WRITE_OUTCOME_UNKNOWN (the commit was sent; no answer came)
  ├── neo4j ServiceUnavailable / SessionExpired / OSError
  │                       SERVICE_UNAVAILABLE ("Neo4j is unavailable")
  ├── neo4j ClientError *TransactionTimedOut* / *Terminated*
@@ -15,7 +17,14 @@ import logging
 from typing import Any
 
 from graphql import GraphQLError
-from neo4j.exceptions import ClientError, DriverError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from service.compiler.selection import SelectionError
 from service.errors import ApiError, ErrorCode
@@ -31,6 +40,12 @@ def classify(error: BaseException, where: object = None) -> tuple[str, str]:
         return ErrorCode.BAD_USER_INPUT, str(error)
     if isinstance(error, GraphQLError):
         return ErrorCode.BAD_USER_INPUT, error.message
+    if isinstance(error, IncompleteCommit):
+        # The commit was sent and the connection broke before Neo4j answered: it may be done.
+        return ErrorCode.WRITE_OUTCOME_UNKNOWN, (
+            "Neo4j went away while the write was committing; it may or may not have been made. "
+            "Resend it with the same expectedVersion to find out."
+        )
     if isinstance(error, ServiceUnavailable | SessionExpired | ConnectionError | OSError):
         return ErrorCode.SERVICE_UNAVAILABLE, "Neo4j is unavailable; try again shortly."
     code = getattr(error, "code", "") or ""

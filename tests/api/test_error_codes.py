@@ -1,7 +1,7 @@
 """Every failure reaches clients as a code and a safe message; unexpected ones are masked."""
 
 from graphql import GraphQLError
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import ClientError, IncompleteCommit, Neo4jError, ServiceUnavailable
 
 from service.api.errors import classify
 from service.compiler.selection import SelectionError
@@ -11,6 +11,8 @@ from service.errors import ApiError, ErrorCode
 def test_codes_by_kind_of_failure() -> None:
     assert classify(ApiError("bad cursor", "BAD_USER_INPUT")) == ("BAD_USER_INPUT", "bad cursor")
     assert classify(ServiceUnavailable("down"))[0] == "SERVICE_UNAVAILABLE"
+    # The driver's word for a connection lost after COMMIT was sent: the write may be done.
+    assert classify(IncompleteCommit("lost"))[0] == "WRITE_OUTCOME_UNKNOWN"
     # How the driver builds the error Neo4j sends when a transaction outlives its timeout.
     timeout = Neo4jError._hydrate_neo4j(
         code="Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration", message="slow"
