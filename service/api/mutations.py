@@ -132,7 +132,9 @@ async def _retract_link(store: edits.Store, write: Write) -> Outcome:
 
 def mutations(registry: Registry) -> dict[str, Mutation]:
     """Every mutation root field, by name."""
-    result = non_null(write_result(registry))
+    # Nullable on purpose: each mutation field commits on its own, so one field's error must
+    # null only that field, never the whole `data` with the Written answers of those before it.
+    result = write_result(registry)
     common = {
         "expectedVersion": GraphQLArgument(GraphQLInt, description=EXPECTED),
         "reason": GraphQLArgument(GraphQLString, description=REASON),
