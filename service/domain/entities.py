@@ -45,6 +45,7 @@ from service.domain.values import (
 )
 from service.domain.vocab import (
     CompanyKind,
+    EventKind,
     FacilityKind,
     FacilityStatus,
     PartnershipKind,
@@ -402,9 +403,7 @@ class Event(Sourced):
         Field(description="When it happened (first day of the period for partial dates)."),
         Order("ON"),
     ]
-    kind: Annotated[
-        str, Field(min_length=1, description="e.g. groundbreaking, sale, scale_back, status_change.")
-    ]
+    kind: Annotated[EventKind, Field(description="What kind of happening it is."), Filter()]
     description: Annotated[str, Field(min_length=1, description="What happened.")]
     subjects: Annotated[
         list[Slug],

@@ -120,3 +120,22 @@ def test_a_source_says_where_it_can_be_found(tmp_path: Path) -> None:
     ]
     archived = unfindable + "    found_at: Print edition, 3 March 2025, p. 4\n"
     assert load_dataset(_folder(tmp_path, a=archived)).counts()["sources"] == 1
+
+
+def test_event_kinds_are_a_closed_list(tmp_path: Path) -> None:
+    event = """\
+events:
+  - id: ev
+    "on": "2025-08"
+    kind: {kind}
+    description: Sold.
+    subjects: [openai]
+    evidence: [{{source: s1, quote: "OpenAI"}}]
+"""
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "bad").mkdir()
+    good = load_dataset(_folder(tmp_path / "ok", a=GOOD, b=event.format(kind="transaction")))
+    assert good.counts()["events"] == 1
+    # The free text of old ("sale") is no longer a kind.
+    errors = _errors(_folder(tmp_path / "bad", a=GOOD, b=event.format(kind="sale")))
+    assert len(errors) == 1 and errors[0].startswith("b.yaml:2: ev: kind: Input should be 'announcement'")
