@@ -141,8 +141,14 @@ class Sourced(Model):
     ordered_by: ClassVar[tuple[str, bool]] = ("ID", False)  # lists' default order: (member, descending)
 
     def all_evidence(self) -> list[Evidence]:
-        """Evidence for the entity itself and for the links it owns."""
-        return list(self.evidence)
+        """Evidence for the entity itself and for the link objects it owns (positions, facility
+        ties, successions), in the order the graph keeps them."""
+        found = list(self.evidence)
+        for key, info in type(self).model_fields.items():
+            if key != "evidence" and any(isinstance(marker, Link) for marker in info.metadata):
+                for item in getattr(self, key):
+                    found.extend(getattr(item, "evidence", None) or [])
+        return found
 
 
 class Company(Sourced):
@@ -211,9 +217,6 @@ class Person(Sourced):
             ),
         ),
     ]
-
-    def all_evidence(self) -> list[Evidence]:
-        return [*self.evidence, *(e for p in self.positions for e in p.evidence)]
 
 
 class Facility(Sourced):
@@ -286,9 +289,6 @@ class Facility(Sourced):
     @derived("Largest stated power capacity, in MW.", float, filter=True, order="POWER_MW")
     def power_mw(self) -> float | None:
         return _largest_power(self.capacity)
-
-    def all_evidence(self) -> list[Evidence]:
-        return [*self.evidence, *(e for link in self.links for e in link.evidence)]
 
 
 class Partnership(Sourced):

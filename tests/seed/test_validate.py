@@ -7,6 +7,7 @@ import pytest
 from seed.stream import validate_stream
 from seed.validate import InvalidData, load_dataset
 from seed.yaml_files import data_files
+from service.domain.entities import Company
 
 GOOD = """\
 sources:
@@ -44,7 +45,8 @@ def test_a_good_folder_validates(tmp_path: Path) -> None:
     dataset = load_dataset(_folder(tmp_path, a=GOOD))
     assert dataset.counts()["companies"] == 2
     # YAML 1.1 would read NO (Norway) as false; here only true/false are booleans.
-    assert dataset.companies[1].country == "NO"
+    norway = dataset.section("companies")[1]
+    assert isinstance(norway, Company) and norway.country == "NO"
 
 
 def test_every_error_is_listed_with_file_line_entry_and_field(tmp_path: Path) -> None:
