@@ -29,6 +29,7 @@ from service.domain.declare import (
     Relation,
     Shape,
     Stored,
+    Verbatim,
     derived,
 )
 from service.domain.values import (
@@ -413,7 +414,63 @@ class Event(Sourced):
     ]
 
 
-ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (Source, Company, Person, Facility, Partnership, Event)
+class Statement(Sourced):
+    """Words a person or a company said, when, and about what, as a source quotes them."""
+
+    ordered_by: ClassVar[tuple[str, bool]] = ("ON", True)  # lists' default order: (member, descending)
+
+    speaker: Annotated[
+        Slug,
+        Field(description="Id of the person or company who said it."),
+        Ref(
+            "SAID_BY",
+            ("Person", "Company"),
+            shown=Relation(
+                "speaker", "Who said it: a person or a company.", Shape.ONE, "Speaker", filter=True
+            ),
+            inverse=Relation("statements", "What it said: statements with the words and their sources."),
+        ),
+    ]
+    on: Annotated[
+        PartialDate,
+        Field(description="When it was said (the page's date where the source gives no other)."),
+        Filter(),
+        Order("ON"),
+    ]
+    about: Annotated[
+        list[Slug],
+        Field(min_length=1, description="Ids of the companies, people, facilities and deals it concerns."),
+        Ref(
+            "ABOUT",
+            "Entity",
+            shown=Relation(
+                "about",
+                "The companies, people, facilities and deals it concerns.",
+                type_name="Subject",
+                filter=True,
+            ),
+            inverse=Relation(
+                "statementsAbout", "Statements about it, by anyone, with their sources.", filter=True
+            ),
+        ),
+    ]
+    text: Annotated[
+        str,
+        Field(min_length=1, description="The words said, verbatim: a part of one of its evidence quotes."),
+        Verbatim(),
+        Filter(),
+    ]
+
+
+ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (
+    Source,
+    Company,
+    Person,
+    Facility,
+    Partnership,
+    Event,
+    Statement,
+)
 # The data files' sections, in load order (sources first: every other entity cites them).
 SECTIONS: dict[str, type[Source | Sourced]] = {
     "sources": Source,
@@ -422,6 +479,7 @@ SECTIONS: dict[str, type[Source | Sourced]] = {
     "facilities": Facility,
     "partnerships": Partnership,
     "events": Event,
+    "statements": Statement,
 }
 Entry = Source | Sourced
 

@@ -444,7 +444,7 @@ LINK_KIND_DEFINITIONS: dict[LinkKind, str] = {
     LinkKind.EXECUTIVE: "HOLDS_POSITION: a person's title.",
     LinkKind.FACILITY: "OWNS, OPERATES, DEVELOPS, OCCUPIES, CONCERNS and PART_OF.",
     LinkKind.PARTNERSHIP: "PARTY_TO: a company in a deal.",
-    LinkKind.HISTORY: "ABOUT: a dated event and what it concerns.",
+    LinkKind.HISTORY: "ABOUT: a dated event or statement and what it concerns.",
 }
 DEFAULT_LINKS = tuple(kind for kind in LinkKind if kind is not LinkKind.HISTORY)
 

@@ -141,3 +141,45 @@ events:
     # The free text of old ("sale") is no longer a kind.
     errors = _errors(_folder(tmp_path / "bad", a=GOOD, b=event.format(kind="sale")))
     assert len(errors) == 1 and errors[0].startswith("b.yaml:2: ev: kind: Input should be 'announcement'")
+
+
+STATEMENT = """\
+people:
+  - id: sam
+    name: Sam
+    evidence: [{source: s1, quote: "Sam"}]
+facilities:
+  - id: plant
+    name: Plant
+    kind: factory
+    status: operating
+    location: {country: US, precision: country}
+    evidence: [{source: s1, quote: "Plant"}]
+statements:
+  - id: st
+    speaker: SPEAKER
+    "on": "2025-11"
+    about: [openai]
+    text: "TEXT"
+    evidence: [{source: s1, quote: "We are building it here, Sam said."}]
+"""
+
+
+def _statement(speaker: str, text: str) -> str:
+    return STATEMENT.replace("SPEAKER", speaker).replace("TEXT", text)
+
+
+def test_a_statement_is_said_by_a_person_or_a_company(tmp_path: Path) -> None:
+    for speaker in ("sam", "openai"):
+        (tmp_path / speaker).mkdir()
+        said = _folder(tmp_path / speaker, a=GOOD, b=_statement(speaker, "building it here"))
+        assert load_dataset(said).counts()["statements"] == 1
+    (tmp_path / "plant").mkdir()
+    errors = _errors(_folder(tmp_path / "plant", a=GOOD, b=_statement("plant", "it here")))
+    assert errors == ["b.yaml:13: st: speaker: unknown person or company 'plant'"]
+
+
+def test_a_statement_text_is_part_of_one_of_its_quotes(tmp_path: Path) -> None:
+    paraphrase = _statement("sam", "we build it here")
+    errors = _errors(_folder(tmp_path, a=GOOD, b=paraphrase))
+    assert errors == ["b.yaml:13: st: text: is not word for word in any of its evidence quotes"]
