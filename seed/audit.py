@@ -64,7 +64,16 @@ TITLES = {
     "conflict_sources": "sources named by a conflict whose evidence does not name it",
     "unused_rows": "fact rows neither cited nor explained in a file header",
 }
-ENTITY_KINDS = ("companies", "people", "facilities", "partnerships", "events")
+ENTITY_KINDS = (
+    "companies",
+    "people",
+    "facilities",
+    "partnerships",
+    "events",
+    "statements",
+    "figures",
+    "stakes",
+)
 TIER_C_NOTE = "tier C only"
 # Payer -> payee role pairs, as the loader derives MONEY_FLOW (kept here so the audit imports no model).
 MONEY_PAIRS = (
@@ -214,11 +223,11 @@ def check_quotes(data: Data, facts: Facts) -> list[str]:
         quote = normalise_space(str(item.evidence.get("quote") or ""))
         if not quote or quote not in facts.text:
             problems.append(f"{item.owner} {item.where}: {quote[:80]!r}")
-    for statement in data.pending.get("statements", []):
+    for statement in [*data.entities.get("statements", []), *data.pending.get("statements", [])]:
         said = normalise_space(str(statement.get("text") or ""))
         quotes = [normalise_space(str(e.get("quote") or "")) for e in statement.get("evidence") or []]
         if not said or not any(said in quote for quote in quotes):
-            problems.append(f"pending statement {statement.get('id')}: text is not part of its quotes")
+            problems.append(f"statement {statement.get('id')}: text is not part of its quotes")
     return problems
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from seed.validate import KINDS, DataError, IdIndex, _field_name, kind_noun
 from seed.yaml_files import YamlSyntaxError, line_of, read_file
 from service.domain.entities import Source, Sourced
-from service.domain.rules import entry_problems, references
+from service.domain.rules import Labels, entry_problems, references
 from service.domain.values import LINE_KEY
 
 Entry = Source | Sourced
@@ -40,7 +40,7 @@ class StreamValidator:
         self.errors: list[DataError] = []
         self.count = 0
         self._seen: dict[str, tuple[str, int]] = {}
-        self._pending: list[tuple[str, int, str, str, str, str]] = []
+        self._pending: list[tuple[str, int, str, str, str, Labels]] = []
 
     def display(self, path: Path) -> str:
         root = self.root

@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from seed.yaml_files import RawFile, YamlSyntaxError, data_files, line_of, read_file
-from service.domain.entities import SECTIONS, Company, Event, Facility, Partnership, Person, Source, Sourced
-from service.domain.rules import ANY_ENTITY, entry_problems, references
+from service.domain.entities import SECTIONS, Entry, Source, Sourced
+from service.domain.rules import SUBJECT_LABELS, Labels, entry_problems, references
 from service.domain.values import LINE_KEY
 
 KINDS: dict[str, type[BaseModel]] = dict(SECTIONS)
@@ -33,30 +33,30 @@ class DataError:
 
 @dataclass
 class Dataset:
-    """Every validated entry, by kind, with where each came from."""
+    """Every validated entry, by section (`SECTIONS`, in load order), with where each came from."""
 
-    sources: list[Source] = field(default_factory=list)
-    companies: list[Company] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    facilities: list[Facility] = field(default_factory=list)
-    partnerships: list[Partnership] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    sections: dict[str, list[Entry]] = field(default_factory=lambda: {kind: [] for kind in SECTIONS})
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
     rejected: set[str] = field(default_factory=set)
 
+    def section(self, kind: str) -> list[Entry]:
+        return self.sections[kind]
+
+    @property
+    def sources(self) -> list[Source]:
+        return [entry for entry in self.sections["sources"] if isinstance(entry, Source)]
+
     def sourced(self) -> Iterable[Sourced]:
-        yield from self.companies
-        yield from self.people
-        yield from self.facilities
-        yield from self.partnerships
-        yield from self.events
+        for entries in self.sections.values():
+            yield from (entry for entry in entries if isinstance(entry, Sourced))
 
     def counts(self) -> dict[str, int]:
-        return {kind: len(getattr(self, kind)) for kind in KINDS}
+        return {kind: len(entries) for kind, entries in self.sections.items()}
 
 
-def kind_noun(type_name: str) -> str:
-    return "entity" if type_name == ANY_ENTITY else type_name.lower()
+def kind_noun(labels: Labels) -> str:
+    """How an error names what a reference had to be: "company", "person or company", "entity"."""
+    return "entity" if labels == SUBJECT_LABELS else " or ".join(label.lower() for label in labels)
 
 
 class InvalidData(Exception):
@@ -106,7 +106,7 @@ def _validate_file(raw: RawFile, display: str, dataset: Dataset, errors: list[Da
                 )
                 continue
             dataset.origin[item.id] = (display, line)
-            getattr(dataset, key).append(item)
+            dataset.section(key).append(item)
 
 
 class IdIndex:
@@ -118,27 +118,25 @@ class IdIndex:
     def add(self, type_name: str, entry_id: str) -> None:
         self.by_type[type_name].add(entry_id)
 
-    def resolves(self, ref: str, type_name: str) -> bool:
-        if type_name == ANY_ENTITY:
-            return any(ref in ids for k, ids in self.by_type.items() if k not in ("Source", "Event"))
-        return ref in self.by_type[type_name]
+    def resolves(self, ref: str, labels: Labels) -> bool:
+        return any(ref in self.by_type[label] for label in labels)
 
 
 def _check_references(dataset: Dataset, errors: list[DataError]) -> None:
     index = IdIndex()
     for kind, model in SECTIONS.items():
-        for item in getattr(dataset, kind):
+        for item in dataset.section(kind):
             index.add(model.__name__, item.id)
     entries: list[Source | Sourced] = [*dataset.sources, *dataset.sourced()]
     for entry in entries:
         path, line = dataset.origin[entry.id]
         for field_name, message in entry_problems(entry):
             errors.append(DataError(path, line, entry.id, field_name, message))
-        for field_name, ref, kind in references(entry):
+        for field_name, ref, labels in references(entry):
             # An entry that failed its own validation is reported once, not at every reference.
-            if not index.resolves(ref, kind) and ref not in dataset.rejected:
+            if not index.resolves(ref, labels) and ref not in dataset.rejected:
                 errors.append(
-                    DataError(path, line, entry.id, field_name, f"unknown {kind_noun(kind)} {ref!r}")
+                    DataError(path, line, entry.id, field_name, f"unknown {kind_noun(labels)} {ref!r}")
                 )
 
 

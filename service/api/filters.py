@@ -20,7 +20,7 @@ from graphql import (
 )
 
 from service.api.types import DATE, LEAVES, Registry, non_null
-from service.domain.catalog import Leaf, ListFilter, Named_, NestedFilter, PropFilter
+from service.domain.catalog import Leaf, ListFilter, Named_, NestedFilter, One, PropFilter
 from service.domain.declare import plural
 
 # Operators by kind of value; enums take EQUALITY.
@@ -103,6 +103,8 @@ def where_input(registry: Registry, type_name: str) -> GraphQLInputObjectType | 
                 match filter_field:
                     case PropFilter(type=kind):
                         kind_of: GraphQLInputType | None = operator_input(registry, kind)
+                    case ListFilter(type=target, read=One()):
+                        kind_of = where_input(registry, target)
                     case ListFilter(type=target):
                         kind_of = list_filter(registry, target)
                     case NestedFilter(type=target):

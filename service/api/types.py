@@ -32,6 +32,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLString,
+    GraphQLUnionType,
     StringValueNode,
     ValueNode,
 )
@@ -154,6 +155,13 @@ class Registry:
     def output(self, name: str) -> Any:
         if name in self.types:
             return self.types[name]
+        if (union := self.catalog.unions.get(name)) is not None:
+            members = union.members
+            return self.add(
+                GraphQLUnionType(
+                    name, lambda: [self.output(m) for m in members], description=union.description
+                )
+            )
         out = self.catalog.outputs[name]
         interfaces = [self.node_interface()] if out.entity else []
         return self.add(

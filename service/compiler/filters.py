@@ -21,6 +21,7 @@ from service.domain.catalog import (
     Items,
     ListFilter,
     NestedFilter,
+    One,
     OnlyTierC,
     Prop,
     PropFilter,
@@ -145,6 +146,9 @@ class FilterCompiler:
     def _related(
         self, spec: ListFilter, binding: dict[str, str], value: dict[str, Any], depth: int
     ) -> list[str]:
+        if isinstance(spec.read, One):
+            # One related entity: its `where` directly, as `some` would match it.
+            value = {"some": value}
         out = []
         for quantifier, inner_where in value.items():
             if inner_where is None:
@@ -160,7 +164,7 @@ class FilterCompiler:
                 case Items(hop=hop, owner_role=owner_role, end_role=end_role):
                     match_pattern = pattern(binding["n"], hop, other, rel)
                     inner_binding = {owner_role: binding["n"], end_role: other, "r": rel}
-                case Grouped(hop=hop, via=None) | Connection(hop=hop):
+                case Grouped(hop=hop, via=None) | Connection(hop=hop) | One(hop=hop):
                     match_pattern = pattern(binding["n"], hop, other)
                     inner_binding = {"n": other}
                 case _:

@@ -12,7 +12,7 @@ from typing import Any
 from service.compiler.filters import FilterCompiler, FilterLimits
 from service.compiler.lists import Binding, Lists
 from service.compiler.selection import Selection, SelectionError, merged
-from service.compiler.statement import Scope, response_key
+from service.compiler.statement import TYPE_KEY, Scope, response_key
 from service.domain.catalog import (
     CATALOG,
     Bookkeeping,
@@ -34,7 +34,7 @@ from service.domain.catalog import (
     OutField,
     Prop,
 )
-from service.graph.fragments import RETRACTED, now, only_tier_c, prop
+from service.graph.fragments import RETRACTED, identifier, now, only_tier_c, prop
 
 _HISTORY = Hop(("HAS_CHANGE",), True, "Change")
 _HISTORY_ORDER = OrderSet(
@@ -61,6 +61,8 @@ class Compiler(Lists):
     def object(
         self, type_name: str, binding: Binding, selections: list[Selection], scope: Scope, prefix: str = ""
     ) -> str:
+        if (union := CATALOG.unions.get(type_name)) is not None:
+            return self._union(union.members, binding, selections, scope)
         out_type = CATALOG.outputs[type_name]
         entries = []
         for selection in merged([s for s in selections if s.on is None or s.on == type_name]):
@@ -75,6 +77,17 @@ class Compiler(Lists):
                 raise SelectionError(f"{type_name}.{selection.name} is not compiled")
             entries.append(f"{response_key(selection)}: {self.field(out, binding, selection, scope, prefix)}")
         return "{" + ", ".join(entries) + "}"
+
+    def _union(
+        self, members: tuple[str, ...], binding: Binding, selections: list[Selection], scope: Scope
+    ) -> str:
+        """An entity of one of `members`, shaped by the fragments on its type, with its type name."""
+        node, branches = binding["n"], []
+        for member in members:
+            body = self.object(member, binding, selections, scope)[1:-1]
+            typed = f"{body}, {TYPE_KEY}: '{member}'" if body else f"{TYPE_KEY}: '{member}'"
+            branches.append(f"WHEN {node}:{identifier(member)} THEN {{{typed}}}")
+        return f"CASE {' '.join(branches)} END"
 
     def field(
         self, out: OutField, binding: Binding, selection: Selection, scope: Scope, prefix: str = ""

@@ -108,12 +108,22 @@ class Relation:
 @dataclass(frozen=True)
 class Ref:
     """The field holds the id (or ids) of other entities, kept as relationships `rel` from the
-    owner to them. `shown` is the view from the owner, `inverse` the view from the target."""
+    owner to them. `shown` is the view from the owner, `inverse` the view from the target.
+
+    `target` is one entity type, several (a statement's speaker is a person or a company), or
+    `Entity` for any subject (`service.domain.rules.SUBJECT_LABELS`); with more than one, the
+    owner's view is a union of them, named by `shown.type_name`, and the inverse is shown on each."""
 
     rel: str
-    target: str
+    target: str | tuple[str, ...]
     shown: Relation | None = None
     inverse: Relation | None = None
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """The text must appear word for word in one of the entry's evidence quotes (what a speaker
+    said is a part of the quote that reports it), so it can never drift from its source."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from service.domain.declare import (
     Relation,
     Shape,
     Stored,
+    Verbatim,
     derived,
 )
 from service.domain.values import (
@@ -45,6 +46,7 @@ from service.domain.values import (
 )
 from service.domain.vocab import (
     CompanyKind,
+    EventKind,
     FacilityKind,
     FacilityStatus,
     PartnershipKind,
@@ -140,8 +142,14 @@ class Sourced(Model):
     ordered_by: ClassVar[tuple[str, bool]] = ("ID", False)  # lists' default order: (member, descending)
 
     def all_evidence(self) -> list[Evidence]:
-        """Evidence for the entity itself and for the links it owns."""
-        return list(self.evidence)
+        """Evidence for the entity itself and for the link objects it owns (positions, facility
+        ties, successions), in the order the graph keeps them."""
+        found = list(self.evidence)
+        for key, info in type(self).model_fields.items():
+            if key != "evidence" and any(isinstance(marker, Link) for marker in info.metadata):
+                for item in getattr(self, key):
+                    found.extend(getattr(item, "evidence", None) or [])
+        return found
 
 
 class Company(Sourced):
@@ -210,9 +218,6 @@ class Person(Sourced):
             ),
         ),
     ]
-
-    def all_evidence(self) -> list[Evidence]:
-        return [*self.evidence, *(e for p in self.positions for e in p.evidence)]
 
 
 class Facility(Sourced):
@@ -285,9 +290,6 @@ class Facility(Sourced):
     @derived("Largest stated power capacity, in MW.", float, filter=True, order="POWER_MW")
     def power_mw(self) -> float | None:
         return _largest_power(self.capacity)
-
-    def all_evidence(self) -> list[Evidence]:
-        return [*self.evidence, *(e for link in self.links for e in link.evidence)]
 
 
 class Partnership(Sourced):
@@ -402,9 +404,7 @@ class Event(Sourced):
         Field(description="When it happened (first day of the period for partial dates)."),
         Order("ON"),
     ]
-    kind: Annotated[
-        str, Field(min_length=1, description="e.g. groundbreaking, sale, scale_back, status_change.")
-    ]
+    kind: Annotated[EventKind, Field(description="What kind of happening it is."), Filter()]
     description: Annotated[str, Field(min_length=1, description="What happened.")]
     subjects: Annotated[
         list[Slug],
@@ -414,7 +414,63 @@ class Event(Sourced):
     ]
 
 
-ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (Source, Company, Person, Facility, Partnership, Event)
+class Statement(Sourced):
+    """Words a person or a company said, when, and about what, as a source quotes them."""
+
+    ordered_by: ClassVar[tuple[str, bool]] = ("ON", True)  # lists' default order: (member, descending)
+
+    speaker: Annotated[
+        Slug,
+        Field(description="Id of the person or company who said it."),
+        Ref(
+            "SAID_BY",
+            ("Person", "Company"),
+            shown=Relation(
+                "speaker", "Who said it: a person or a company.", Shape.ONE, "Speaker", filter=True
+            ),
+            inverse=Relation("statements", "What it said: statements with the words and their sources."),
+        ),
+    ]
+    on: Annotated[
+        PartialDate,
+        Field(description="When it was said (the page's date where the source gives no other)."),
+        Filter(),
+        Order("ON"),
+    ]
+    about: Annotated[
+        list[Slug],
+        Field(min_length=1, description="Ids of the companies, people, facilities and deals it concerns."),
+        Ref(
+            "ABOUT",
+            "Entity",
+            shown=Relation(
+                "about",
+                "The companies, people, facilities and deals it concerns.",
+                type_name="Subject",
+                filter=True,
+            ),
+            inverse=Relation(
+                "statementsAbout", "Statements about it, by anyone, with their sources.", filter=True
+            ),
+        ),
+    ]
+    text: Annotated[
+        str,
+        Field(min_length=1, description="The words said, verbatim: a part of one of its evidence quotes."),
+        Verbatim(),
+        Filter(),
+    ]
+
+
+ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (
+    Source,
+    Company,
+    Person,
+    Facility,
+    Partnership,
+    Event,
+    Statement,
+)
 # The data files' sections, in load order (sources first: every other entity cites them).
 SECTIONS: dict[str, type[Source | Sourced]] = {
     "sources": Source,
@@ -423,6 +479,7 @@ SECTIONS: dict[str, type[Source | Sourced]] = {
     "facilities": Facility,
     "partnerships": Partnership,
     "events": Event,
+    "statements": Statement,
 }
 Entry = Source | Sourced
 

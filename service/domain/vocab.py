@@ -1,6 +1,6 @@
 """Closed vocabularies of the model, each value with its written definition.
 
-The definitions are the contract: schema/README.md prints them, the GraphQL enums take the
+The definitions are the contract: docs/model.md prints them, the GraphQL enums take the
 class docstrings and these definitions as their descriptions, and the loader rejects any value
 not listed here.
 """
@@ -307,6 +307,135 @@ SOURCE_TIER_DEFINITIONS: dict[SourceTier, str] = {
 }
 
 
+class EventKind(StrEnum):
+    """What kind of happening an event records."""
+
+    ANNOUNCEMENT = "announcement"
+    REPORT = "report"
+    DISCLOSURE = "disclosure"
+    STATEMENT = "statement"
+    AGREEMENT = "agreement"
+    STATUS_CHANGE = "status_change"
+    TRANSACTION = "transaction"
+    FINANCING = "financing"
+    COMMITMENT = "commitment"
+    MILESTONE = "milestone"
+    APPROVAL = "approval"
+    REGULATORY_REVIEW = "regulatory_review"
+    VOTE = "vote"
+    GROUNDBREAKING = "groundbreaking"
+    OPERATION_START = "operation_start"
+    SCALE_BACK = "scale_back"
+    PAUSE = "pause"
+    SHUTDOWN = "shutdown"
+    PERSONNEL = "personnel"
+
+
+EVENT_KIND_DEFINITIONS: dict[EventKind, str] = {
+    EventKind.ANNOUNCEMENT: "A party publicly announces a deal, facility or plan for the first time.",
+    EventKind.REPORT: "A third party (press, analysts) reports a deal or figure that no party has confirmed.",
+    EventKind.DISCLOSURE: "A filing or official document reveals a deal or term (e.g. an SEC filing).",
+    EventKind.STATEMENT: "A party says something about a deal or entity that changes no status "
+    "(a claim on a call).",
+    EventKind.AGREEMENT: "Parties sign or agree terms (definitive agreement, land or development "
+    "agreement, MoU).",
+    EventKind.STATUS_CHANGE: "A deal's or facility's status changes (signed, closed, completed, "
+    "terminated, not finalised).",
+    EventKind.TRANSACTION: "Ownership of a company, plant or land changes hands (a sale or purchase).",
+    EventKind.FINANCING: "Debt or equity is raised or lent for a company or project.",
+    EventKind.COMMITMENT: "A party commits money or capacity to a plan (a pledge, an investment plan).",
+    EventKind.MILESTONE: "A programme reaches a stated size (planned capacity, total investment).",
+    EventKind.APPROVAL: "A regulator or public body grants, withholds or has pending an approval, "
+    "licence or incentive.",
+    EventKind.REGULATORY_REVIEW: "A regulator opens or extends a review of a deal.",
+    EventKind.VOTE: "Shareholders or another body vote on a deal.",
+    EventKind.GROUNDBREAKING: "Construction of a facility starts.",
+    EventKind.OPERATION_START: "A facility, or its production, starts operating.",
+    EventKind.SCALE_BACK: "A plan or facility is reduced well below what was announced.",
+    EventKind.PAUSE: "A project is paused or put on hold.",
+    EventKind.SHUTDOWN: "A facility stops operating.",
+    EventKind.PERSONNEL: "People join, leave or change posts (hirings, appointments).",
+}
+
+
+class StakeType(StrEnum):
+    """What a stake is a share of, and whether it is held yet."""
+
+    EQUITY = "equity"
+    JV_SHARE = "jv_share"
+    WARRANT = "warrant"
+    ASSET_INTEREST = "asset_interest"
+
+
+STAKE_TYPE_DEFINITIONS: dict[StakeType, str] = {
+    StakeType.EQUITY: "Shares held in a company (directly or through named funds or vehicles).",
+    StakeType.JV_SHARE: "A partner's share of a joint-venture entity.",
+    StakeType.WARRANT: "A right to acquire shares (held, not yet exercised); the percent is what it "
+    "would give.",
+    StakeType.ASSET_INTEREST: "A share of a facility or asset rather than of a company (e.g. 20% of "
+    "Duane Arnold).",
+}
+
+
+class FigureMetric(StrEnum):
+    """What a company figure measures. Figures of one metric are comparable only when their
+    qualifier, currency or unit, and dates agree."""
+
+    COMPUTE_COMMITMENT = "compute_commitment"
+    REVENUE_RUN_RATE = "revenue_run_rate"
+    REVENUE = "revenue"
+    REVENUE_TARGET = "revenue_target"
+    REVENUE_SHARE = "revenue_share"
+    REVENUE_GROWTH = "revenue_growth"
+    NET_LOSS = "net_loss"
+    VALUATION = "valuation"
+    EQUITY_VALUE = "equity_value"
+    CAPEX_PLAN = "capex_plan"
+    INVESTMENT_PLAN = "investment_plan"
+    INVESTMENT_PLAN_PER_YEAR = "investment_plan_per_year"
+    PRODUCTION_CAPACITY = "production_capacity"
+    DATA_CENTER_CAPACITY = "data_center_capacity"
+    FACILITY_COUNT = "facility_count"
+    GPU_COUNT = "gpu_count"
+    MARKET_SHARE = "market_share"
+    REMAINING_PERFORMANCE_OBLIGATIONS = "remaining_performance_obligations"
+    ORDER_BACKLOG = "order_backlog"
+    AI_INFRASTRUCTURE_ORDERS = "ai_infrastructure_orders"
+    ASSETS_UNDER_MANAGEMENT = "assets_under_management"
+    CAPITAL_TARGET = "capital_target"
+    CUSTOMER_COUNT = "customer_count"
+    EMPLOYEES = "employees"
+
+
+FIGURE_METRIC_DEFINITIONS: dict[FigureMetric, str] = {
+    FigureMetric.COMPUTE_COMMITMENT: "Money or capacity a company has committed to buy or build in compute.",
+    FigureMetric.REVENUE_RUN_RATE: "Annualised revenue at a point in time.",
+    FigureMetric.REVENUE: "Revenue of a stated period (`target` is the period).",
+    FigureMetric.REVENUE_TARGET: "Revenue a company aims at for a period.",
+    FigureMetric.REVENUE_SHARE: "A segment's share of a company's revenue (percent).",
+    FigureMetric.REVENUE_GROWTH: "Revenue change over a prior period (percent).",
+    FigureMetric.NET_LOSS: "Loss of a stated period.",
+    FigureMetric.VALUATION: "Value of the company in a funding round, or as reported.",
+    FigureMetric.EQUITY_VALUE: "Value of a holder's equity in another company.",
+    FigureMetric.CAPEX_PLAN: "Capital expenditure planned for a period.",
+    FigureMetric.INVESTMENT_PLAN: "Money a company plans to invest (one-off; `target` is the horizon).",
+    FigureMetric.INVESTMENT_PLAN_PER_YEAR: "Money a company plans to invest each year.",
+    FigureMetric.PRODUCTION_CAPACITY: "Output a company can make per period (e.g. racks per week).",
+    FigureMetric.DATA_CENTER_CAPACITY: "Power of the data centres it operates, has contracted or plans "
+    "(MW, GW).",
+    FigureMetric.FACILITY_COUNT: "Number of sites, campuses or data centres.",
+    FigureMetric.GPU_COUNT: "Accelerators the company runs.",
+    FigureMetric.MARKET_SHARE: "The company's share of a market (percent).",
+    FigureMetric.REMAINING_PERFORMANCE_OBLIGATIONS: "Contracted revenue not yet recognised.",
+    FigureMetric.ORDER_BACKLOG: "Orders booked and not yet delivered.",
+    FigureMetric.AI_INFRASTRUCTURE_ORDERS: "AI-infrastructure orders booked in a period.",
+    FigureMetric.ASSETS_UNDER_MANAGEMENT: "Assets a manager holds or operates.",
+    FigureMetric.CAPITAL_TARGET: "Capital a fund aims to deploy.",
+    FigureMetric.CUSTOMER_COUNT: "Number of customers.",
+    FigureMetric.EMPLOYEES: "Staff (or a stated group of staff).",
+}
+
+
 class LinkKind(StrEnum):
     """Kinds of link a path may use."""
 
@@ -335,7 +464,7 @@ LINK_KIND_DEFINITIONS: dict[LinkKind, str] = {
     LinkKind.EXECUTIVE: "HOLDS_POSITION: a person's title.",
     LinkKind.FACILITY: "OWNS, OPERATES, DEVELOPS, OCCUPIES, CONCERNS and PART_OF.",
     LinkKind.PARTNERSHIP: "PARTY_TO: a company in a deal.",
-    LinkKind.HISTORY: "ABOUT: a dated event and what it concerns.",
+    LinkKind.HISTORY: "ABOUT: a dated event or statement and what it concerns.",
 }
 DEFAULT_LINKS = tuple(kind for kind in LinkKind if kind is not LinkKind.HISTORY)
 
@@ -352,4 +481,7 @@ DEFINITIONS: dict[type[StrEnum], Mapping[Any, str]] = {
     FacilityStatus: FACILITY_STATUS_DEFINITIONS,
     SourceTier: SOURCE_TIER_DEFINITIONS,
     LinkKind: LINK_KIND_DEFINITIONS,
+    EventKind: EVENT_KIND_DEFINITIONS,
+    StakeType: STAKE_TYPE_DEFINITIONS,
+    FigureMetric: FIGURE_METRIC_DEFINITIONS,
 }

@@ -11,6 +11,7 @@ CREATE CONSTRAINT facility_id IF NOT EXISTS FOR (n:Facility) REQUIRE n.id IS UNI
 CREATE CONSTRAINT partnership_id IF NOT EXISTS FOR (n:Partnership) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT statement_id IF NOT EXISTS FOR (n:Statement) REQUIRE n.id IS UNIQUE;
 
 // API keys (`python -m service keys`) are not entities: they have no :Entity label.
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
@@ -34,6 +35,7 @@ CREATE INDEX entity_content_hash IF NOT EXISTS FOR (n:Entity) ON (n.content_hash
 CREATE INDEX staged_load IF NOT EXISTS FOR (n:Staged) ON (n.load_id);
 CREATE INDEX staged_id IF NOT EXISTS FOR (n:Staged) ON (n.id);
 CREATE INDEX source_url IF NOT EXISTS FOR (n:Source) ON (n.url);
+CREATE INDEX statement_on IF NOT EXISTS FOR (n:Statement) ON (n.on);
 
 // Relationship properties the analytics filter on.
 CREATE INDEX money_flow_partnership IF NOT EXISTS FOR ()-[r:MONEY_FLOW]-() ON (r.partnership);

@@ -16,10 +16,10 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncSession
 from pydantic import ValidationError
 
-from service.domain.catalog import CATALOG, SUBJECT_LABELS
+from service.domain.catalog import CATALOG
 from service.domain.entities import Entry
 from service.domain.roles import Principal
-from service.domain.rules import ANY_ENTITY, entry_problems, references
+from service.domain.rules import entry_problems, references
 from service.graph import history
 from service.graph.entries import entry_data, read_entities_async
 from service.graph.fragments import RETRACTED, identifier
@@ -172,10 +172,7 @@ async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     if not created and before is not None and _validate(label, before) == model:
         return Written(entity_id, label, state["version"], False, [])  # nothing to change
 
-    refs = [
-        {"path": path, "id": ref, "labels": list(SUBJECT_LABELS) if kind == ANY_ENTITY else [kind]}
-        for path, ref, kind in references(model)
-    ]
+    refs = [{"path": path, "id": ref, "labels": list(labels)} for path, ref, labels in references(model)]
     missing = await history.missing_references(tx, refs)
     if missing:
         raise _Abort(Invalid([(m["path"], f"no live entity {m['id']!r} of the right kind") for m in missing]))

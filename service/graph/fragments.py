@@ -7,7 +7,7 @@ identifiers checked here; values never appear in these fragments, only `$paramet
 
 import re
 
-from service.domain.catalog import Hop
+from service.domain.catalog import CATALOG, Hop
 from service.domain.declare import Now
 from service.domain.vocab import LINK_TYPES, SourceTier
 
@@ -27,7 +27,11 @@ def prop(var: str, stored: str) -> str:
 
 
 def labels(hop: Hop) -> str:
-    return "" if hop.target == "Entity" else f":{identifier(hop.target)}"
+    """The label expression of a hop's far end: a label, a union's labels (`:Person|Company`)."""
+    if hop.target == "Entity":
+        return ""
+    union = CATALOG.unions.get(hop.target)
+    return ":" + "|".join(identifier(label) for label in (union.members if union else (hop.target,)))
 
 
 def pattern(start: str, hop: Hop, end: str, rel: str = "") -> str:

@@ -178,7 +178,7 @@ def test_status_change_is_a_dated_sourced_event(api: ApiProcess, clean: Driver, 
     )["data"]["partnership"]
     assert deal["status"] == "SIGNED"
     (event,) = deal["events"]["nodes"]
-    assert event["kind"] == "status_change" and event["on"] == "2025-12-01"
+    assert event["kind"] == "STATUS_CHANGE" and event["on"] == "2025-12-01"
     assert event["sources"]["nodes"] == [{"source": {"id": "s74"}}]
     missing = post(
         api,

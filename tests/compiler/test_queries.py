@@ -12,12 +12,12 @@ import pytest
 from neo4j import Driver
 
 from service.api.filters import EQUALITY, OPERATORS
-from service.domain.catalog import CATALOG, DateText, Leaf, Prop, PropFilter
+from service.domain.catalog import CATALOG, ENTITY_LABELS, DateText, Leaf, Prop, PropFilter
 from service.domain.declare import plural
 from tests.support import seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
-LISTED = ("Company", "Person", "Facility", "Partnership", "Source", "Event")
+LISTED = ENTITY_LABELS  # every entity type of the catalog
 
 
 @pytest.fixture(scope="module")

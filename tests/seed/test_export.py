@@ -39,7 +39,7 @@ def test_export_load_export_gives_identical_files(driver: Driver, seed_cli: Any,
     # The exported data says what the curated files say: same entities, same evidence.
     original, exported = load_dataset(DATA_DIR), load_dataset(first)
     for kind in ("sources", "companies", "people", "facilities", "partnerships", "events"):
-        assert {e.id for e in getattr(original, kind)} == {e.id for e in getattr(exported, kind)}
+        assert {e.id for e in original.section(kind)} == {e.id for e in exported.section(kind)}
     evidence = {e.id: [(x.source, x.quote) for x in e.all_evidence()] for e in original.sourced()}
     for entry in exported.sourced():
         assert sorted(evidence[entry.id]) == sorted((x.source, x.quote) for x in entry.all_evidence())

@@ -9,6 +9,7 @@ from neo4j import Driver
 
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
+from service.domain.entities import Person
 from tests.support import ApiProcess, graphql
 
 
@@ -168,11 +169,11 @@ def test_facts_resting_only_on_tier_c_say_so(seeded: Driver, api: ApiProcess) ->
             after = page["pageInfo"]["endCursor"]
         assert seen == {i: expected[i] for i in seen} and len(seen) > 10, root
     flagged = graphql(api.url, "{ partnerships(where: {onlyTierC: {eq: true}}) { totalCount } }")
-    deals = {p.id for p in dataset.partnerships}
+    deals = {p.id for p in dataset.section("partnerships")}
     assert flagged["data"]["partnerships"]["totalCount"] == sum(expected[i] for i in deals)
     positions = graphql(
         api.url, '{ person(id: "mike-sicilia") { positions { nodes { title onlyTierC } } } }'
     )["data"]["person"]["positions"]["nodes"]
-    person = next(p for p in dataset.people if p.id == "mike-sicilia")
+    person = next(p for p in dataset.section("people") if isinstance(p, Person) and p.id == "mike-sicilia")
     own = {p.title: all(tiers[e.source] == "C" for e in p.evidence) for p in person.positions}
     assert {p["title"]: p["onlyTierC"] for p in positions} == own

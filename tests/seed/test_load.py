@@ -12,6 +12,7 @@ from neo4j import Driver
 
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
+from service.domain.entities import SECTIONS
 from tests.support import REPO_ROOT, Neo4jServer, snapshot
 
 SeedCli = Callable[..., subprocess.CompletedProcess[str]]
@@ -24,14 +25,7 @@ def _count(driver: Driver, query: str, **params: object) -> int:
 
 def test_counts_per_label_match_the_data_files(seeded: Driver) -> None:
     dataset = load_dataset(DATA_DIR)
-    labels = {
-        "sources": "Source",
-        "companies": "Company",
-        "people": "Person",
-        "facilities": "Facility",
-        "partnerships": "Partnership",
-        "events": "Event",
-    }
+    labels = {kind: model.__name__ for kind, model in SECTIONS.items()}
     for kind, expected in dataset.counts().items():
         assert expected > 0, kind
         assert _count(seeded, f"MATCH (n:{labels[kind]}) RETURN count(n)") == expected, kind

@@ -7,6 +7,7 @@ import pytest
 from seed.stream import validate_stream
 from seed.validate import InvalidData, load_dataset
 from seed.yaml_files import data_files
+from service.domain.entities import Company
 
 GOOD = """\
 sources:
@@ -44,7 +45,8 @@ def test_a_good_folder_validates(tmp_path: Path) -> None:
     dataset = load_dataset(_folder(tmp_path, a=GOOD))
     assert dataset.counts()["companies"] == 2
     # YAML 1.1 would read NO (Norway) as false; here only true/false are booleans.
-    assert dataset.companies[1].country == "NO"
+    norway = dataset.section("companies")[1]
+    assert isinstance(norway, Company) and norway.country == "NO"
 
 
 def test_every_error_is_listed_with_file_line_entry_and_field(tmp_path: Path) -> None:
@@ -120,3 +122,64 @@ def test_a_source_says_where_it_can_be_found(tmp_path: Path) -> None:
     ]
     archived = unfindable + "    found_at: Print edition, 3 March 2025, p. 4\n"
     assert load_dataset(_folder(tmp_path, a=archived)).counts()["sources"] == 1
+
+
+def test_event_kinds_are_a_closed_list(tmp_path: Path) -> None:
+    event = """\
+events:
+  - id: ev
+    "on": "2025-08"
+    kind: {kind}
+    description: Sold.
+    subjects: [openai]
+    evidence: [{{source: s1, quote: "OpenAI"}}]
+"""
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "bad").mkdir()
+    good = load_dataset(_folder(tmp_path / "ok", a=GOOD, b=event.format(kind="transaction")))
+    assert good.counts()["events"] == 1
+    # The free text of old ("sale") is no longer a kind.
+    errors = _errors(_folder(tmp_path / "bad", a=GOOD, b=event.format(kind="sale")))
+    assert len(errors) == 1 and errors[0].startswith("b.yaml:2: ev: kind: Input should be 'announcement'")
+
+
+STATEMENT = """\
+people:
+  - id: sam
+    name: Sam
+    evidence: [{source: s1, quote: "Sam"}]
+facilities:
+  - id: plant
+    name: Plant
+    kind: factory
+    status: operating
+    location: {country: US, precision: country}
+    evidence: [{source: s1, quote: "Plant"}]
+statements:
+  - id: st
+    speaker: SPEAKER
+    "on": "2025-11"
+    about: [openai]
+    text: "TEXT"
+    evidence: [{source: s1, quote: "We are building it here, Sam said."}]
+"""
+
+
+def _statement(speaker: str, text: str) -> str:
+    return STATEMENT.replace("SPEAKER", speaker).replace("TEXT", text)
+
+
+def test_a_statement_is_said_by_a_person_or_a_company(tmp_path: Path) -> None:
+    for speaker in ("sam", "openai"):
+        (tmp_path / speaker).mkdir()
+        said = _folder(tmp_path / speaker, a=GOOD, b=_statement(speaker, "building it here"))
+        assert load_dataset(said).counts()["statements"] == 1
+    (tmp_path / "plant").mkdir()
+    errors = _errors(_folder(tmp_path / "plant", a=GOOD, b=_statement("plant", "it here")))
+    assert errors == ["b.yaml:13: st: speaker: unknown person or company 'plant'"]
+
+
+def test_a_statement_text_is_part_of_one_of_its_quotes(tmp_path: Path) -> None:
+    paraphrase = _statement("sam", "we build it here")
+    errors = _errors(_folder(tmp_path, a=GOOD, b=paraphrase))
+    assert errors == ["b.yaml:13: st: text: is not word for word in any of its evidence quotes"]

@@ -65,7 +65,7 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
                         raise bad_input(f"PathStep has no field {child.name}")
     # Which partnership explains a step: the one a derived edge is stamped with, or the
     # partnership node the step touches. The evidence is that partnership's first source, else
-    # an event's the step touches, else the link's own (positions and facility links carry one).
+    # an event's or a statement's the step touches, else the link's own (positions and facility links carry one).
     body = (
         f"MATCH {path} = ALL SHORTEST ({a})-[:{types}]-{{1,{length}}}({b}) WITH {path} LIMIT {MAX_PATHS + 1} "
         f"WITH {path}, elementId(last(relationships({path}))) + toString(length({path})) AS pid "
@@ -74,7 +74,8 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
         f"relationships({path})[{index}] AS {hop} "
         f"OPTIONAL MATCH ({deal}:Partnership) WHERE {deal}.id = coalesce({hop}.partnership, "
         f"CASE WHEN {left}:Partnership THEN {left}.id WHEN {right}:Partnership THEN {right}.id END) "
-        f"WITH *, coalesce({deal}, CASE WHEN {left}:Event THEN {left} WHEN {right}:Event THEN {right} END) AS why "
+        f"WITH *, coalesce({deal}, CASE WHEN {left}:Event OR {left}:Statement THEN {left} "
+        f"WHEN {right}:Event OR {right}:Statement THEN {right} END) AS why "
         f"CALL (why, {hop}) {{ OPTIONAL MATCH (why)-[e:SOURCED_BY]->(s1:Source) WITH e, s1 ORDER BY e.ord LIMIT 1 "
         f"OPTIONAL MATCH (s2:Source {{id: {hop}.sources[0]}}) "
         f"RETURN coalesce(s1, s2) AS {src}, CASE WHEN s1 IS NOT NULL THEN e ELSE {{quote: {hop}.quotes[0]}} END AS ev }} "

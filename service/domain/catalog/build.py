@@ -50,6 +50,11 @@ class Builder(Relations):
     def __init__(self) -> None:
         self.catalog = Catalog()
         self.later: list[tuple[str, OutField]] = []  # relations shown on types not built yet
+        # Keys of link objects that name the entity at their other end (a party's `company`):
+        # ids in the mutations' inputs.
+        self.ends = {
+            link.end for model in ENTRY_MODELS for d in declarations(model) if (link := d.marker(Link))
+        }
 
     # -- leaves and values ---------------------------------------------------------------------
 
@@ -197,7 +202,7 @@ class Builder(Relations):
                 kind: Named_ = self.input_type(decl.base, top=False)
             else:
                 kind = self.enum(leaf_of(decl.base, decl.key))
-                if decl.marker(Ref) is not None or decl.marker(Link) is not None or decl.key in _ENDS:
+                if decl.marker(Ref) is not None or decl.marker(Link) is not None or decl.key in self.ends:
                     kind = Leaf.ID
             if decl.marker(LoadOnly) is not None:
                 continue
@@ -243,7 +248,6 @@ class Builder(Relations):
         return self.catalog
 
 
-_ENDS = {"company", "source"}
 _CHANGE_FIELDS: tuple[tuple[str, str, Leaf, bool, Any], ...] = (
     ("version", "The entity's version after this change.", Leaf.INT, False, None),
     (

@@ -24,6 +24,7 @@ from service.domain.catalog.reads import (
     One,
     OnlyTierC,
     OrderKey,
+    OrderSet,
     Prop,
 )
 from service.domain.catalog.types import (
@@ -33,14 +34,14 @@ from service.domain.catalog.types import (
     OutField,
     OutType,
     PropFilter,
+    UnionType,
 )
 from service.domain.declare import Embed, Filter, Link, Ref, Relation, Shape
 from service.domain.flows import DERIVED_LINKS
-from service.domain.rules import ANY_ENTITY
+from service.domain.rules import SUBJECT_LABELS, target_labels
 from service.domain.values import Evidence, Model
 
-# Events may be about any entity but a source or another event.
-SUBJECT_LABELS = ("Company", "Person", "Facility", "Partnership")
+__all__ = ["SUBJECT_LABELS", "Relations"]
 _ITEM_ORDER = "ORDER"  # link objects have one order, their own
 
 
@@ -65,6 +66,7 @@ class Relations:
     def _relation_field(self, relation: Relation, hop: Hop, target: str) -> OutField:
         if relation.shape is Shape.ONE:
             return OutField(relation.name, relation.description, target, One(hop))
+        union = target in self.catalog.unions  # ordered by id only: no orderBy
         return OutField(
             relation.name,
             relation.description,
@@ -73,26 +75,44 @@ class Relations:
             nullable=False,
             connection=target,
             where=target,
-            order=target,
+            order=None if union else target,
         )
 
     def _ref(self, label: str, decl: Decl, ref: Ref) -> None:
-        forward = Hop((ref.rel,), True, ref.target)
+        targets = target_labels(ref.target)
         backward = Hop((ref.rel,), False, label)
         if ref.shown is not None:
-            self._show(label, self._relation_field(ref.shown, forward, ref.target))
+            target = targets[0] if len(targets) == 1 else self._union(label, ref.shown, targets)
+            forward = Hop((ref.rel,), True, target)
+            self._show(label, self._relation_field(ref.shown, forward, target))
             if ref.shown.filter:
+                read: One | Connection = One(forward) if ref.shown.shape is Shape.ONE else Connection(forward)
                 self.catalog.where(label).fields[ref.shown.name] = ListFilter(
-                    ref.shown.name, ref.shown.description, ref.target, Connection(forward)
+                    ref.shown.name, ref.shown.description, target, read
                 )
         if ref.inverse is not None:
-            targets = [ref.target] if ref.target != ANY_ENTITY else list(SUBJECT_LABELS)
             for target in targets:
                 self._show(target, self._relation_field(ref.inverse, backward, label))
                 if ref.inverse.filter:
                     self.catalog.where(target).fields[ref.inverse.name] = ListFilter(
                         ref.inverse.name, ref.inverse.description, label, Connection(backward)
                     )
+
+    def _union(self, label: str, relation: Relation, members: tuple[str, ...]) -> str:
+        """A union of entity types, for a reference that may name any of them: lists of it are
+        ordered by id and filtered by id, the one thing its members share."""
+        name = relation.type_name
+        if name is None:
+            raise TypeError(f"{label}.{relation.name}: a reference to several types needs a type_name")
+        description = "One of: " + ", ".join(members) + "."
+        known = self.catalog.unions.setdefault(name, UnionType(name, description, members))
+        if known.members != members:
+            raise TypeError(f"union {name} is declared with two different member lists")
+        self.catalog.orders.setdefault(
+            name, OrderSet(name, {"ID": OrderKey("ID", Prop("id"), Leaf.ID, nullable=False)})
+        )
+        self.catalog.where(name).fields["id"] = PropFilter("id", "The id.", Leaf.ID, Prop("id"))
+        return name
 
     def _link(self, label: str, decl: Decl, link: Link) -> None:
         item_model: type[Model] = decl.base

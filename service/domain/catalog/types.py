@@ -11,6 +11,7 @@ from service.domain.catalog.reads import (
     Grouped,
     Items,
     Named_,
+    One,
     OnlyTierC,
     OrderSet,
     Prop,
@@ -61,12 +62,13 @@ class PropFilter:
 
 @dataclass(frozen=True)
 class ListFilter:
-    """`some`/`none`/`all` over related objects, each matched by the `where` of `type`."""
+    """`some`/`none`/`all` over related objects, each matched by the `where` of `type`; over a
+    single related entity (`One`), that `where` itself."""
 
     name: str
     description: str
     type: str
-    read: Connection | Items | Grouped
+    read: Connection | Items | Grouped | One
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,15 @@ class InType:
     fields: list[InField] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class UnionType:
+    """A value that is one of several entity types (a statement's speaker: a person or a company)."""
+
+    name: str
+    description: str
+    members: tuple[str, ...]
+
+
 @dataclass
 class Catalog:
     outputs: dict[str, OutType] = field(default_factory=dict)
@@ -121,6 +132,7 @@ class Catalog:
     inputs: dict[str, InType] = field(default_factory=dict)
     entities: dict[str, type[Entry]] = field(default_factory=dict)
     enums: dict[str, type[StrEnum]] = field(default_factory=dict)
+    unions: dict[str, UnionType] = field(default_factory=dict)
 
     def output(self, name: str, description: str = "") -> OutType:
         if name not in self.outputs:
