@@ -184,6 +184,8 @@ class GraphQLApp:
         headers = {bytes(k).lower(): bytes(v) for k, v in scope.get("headers", ())}
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_body:
+            if int(declared) <= self.max_body * DRAIN_FACTOR:
+                await _drain(receive, self.max_body * DRAIN_FACTOR)
             raise _too_large(self.max_body)
         client = scope.get("client")
         admitted = await self.access.admit(client[0] if client else "unknown", presented_key(headers), True)
@@ -234,6 +236,11 @@ def _errors(message: str, code: str) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
+# A refused body up to this many times the limit is read to its end, so the 413 reaches the
+# client; a larger one gets the 413 at once and the connection closes under it.
+DRAIN_FACTOR = 8
+
+
 def _too_large(limit: int) -> BadRequest:
     return BadRequest(
         413,
@@ -241,6 +248,19 @@ def _too_large(limit: int) -> BadRequest:
         f"The request body is over {limit} bytes.",
         [(b"connection", b"close")],
     )
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and drop the rest of a refused body, up to `budget` bytes: a server that closes with
+    unread bytes makes the kernel reset the connection, and the client sees that instead of 413."""
+    size = 0
+    while size <= budget:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        size += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
@@ -253,6 +273,8 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
+            if message.get("more_body", False):
+                await _drain(receive, limit * (DRAIN_FACTOR - 1))
             raise _too_large(limit)
         chunks.append(chunk)
         if not message.get("more_body", False):

@@ -9,6 +9,7 @@ from neo4j import Driver
 from seed.cli import DATA_DIR
 from seed.loader import load_curated
 from seed.validate import load_dataset
+from service.domain.entities import SECTIONS
 from tests.support import seed_only, wipe
 
 
@@ -23,8 +24,7 @@ def test_export_load_export_gives_identical_files(driver: Driver, seed_cli: Any,
     first, second = tmp_path / "first", tmp_path / "second"
     _export(seed_cli, first)
     names = sorted(p.name for p in first.glob("*.yaml"))
-    kinds = ["companies", "events", "facilities", "partnerships", "people", "sources"]
-    assert names == [f"{kind}.yaml" for kind in kinds]
+    assert names == sorted(f"{kind}.yaml" for kind in SECTIONS)
 
     wipe(driver)
     exported = load_dataset(first)
@@ -38,7 +38,7 @@ def test_export_load_export_gives_identical_files(driver: Driver, seed_cli: Any,
 
     # The exported data says what the curated files say: same entities, same evidence.
     original, exported = load_dataset(DATA_DIR), load_dataset(first)
-    for kind in ("sources", "companies", "people", "facilities", "partnerships", "events"):
+    for kind in SECTIONS:
         assert {e.id for e in original.section(kind)} == {e.id for e in exported.section(kind)}
     evidence = {e.id: [(x.source, x.quote) for x in e.all_evidence()] for e in original.sourced()}
     for entry in exported.sourced():
