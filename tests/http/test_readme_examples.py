@@ -49,16 +49,24 @@ def _fact(data: dict[str, Any]) -> None:
     assert any("100 billion" in (s["quote"] or "") for s in deal["sources"]["nodes"])
 
 
+def _said(data: dict[str, Any]) -> None:
+    said = data["person"]["statements"]["nodes"]
+    assert len(said) >= 5 and all(any(s["text"] in n["quote"] for n in s["sources"]["nodes"]) for s in said)
+    assert [s["on"] for s in said] == sorted((s["on"] for s in said), reverse=True)
+    assert "OpenAI" in {n.get("name") for s in said for n in s["about"]["nodes"]}
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "who-supplies-openai": _suppliers,
     "foxconn-us-facilities": _facilities,
     "unfinalized-deals-by-value": _deals,
     "executive-positions": _positions,
     "fact-and-source": _fact,
+    "what-young-liu-said": _said,
 }
 
 
-def test_the_docs_have_the_five_examples() -> None:
+def test_the_docs_have_the_checked_examples() -> None:
     assert set(EXAMPLES) == set(CHECKS)
 
 
