@@ -49,6 +49,7 @@ from service.domain.vocab import (
     EventKind,
     FacilityKind,
     FacilityStatus,
+    FigureMetric,
     PartnershipKind,
     SourceTier,
     Status,
@@ -462,6 +463,56 @@ class Statement(Sourced):
     ]
 
 
+class Figure(Sourced):
+    """A number a company reported or a source gave about it (revenue, capacity, valuation...),
+    as of a date. Figures of one metric compare only when qualifier, currency or unit and dates
+    agree: nothing here adds them up."""
+
+    ordered_by: ClassVar[tuple[str, bool]] = ("AS_OF", True)  # lists' default order: (member, descending)
+
+    company: Annotated[
+        Slug,
+        Field(description="Id of the company the figure is about."),
+        Ref(
+            "FIGURE_OF",
+            "Company",
+            shown=Relation("company", "The company the figure is about.", Shape.ONE, filter=True),
+            inverse=Relation("figures", "Its figures: dated, sourced numbers, by metric.", filter=True),
+        ),
+    ]
+    metric: Annotated[FigureMetric, Field(description="What the figure measures."), Filter()]
+    value: Annotated[
+        Money | None,
+        Field(description="The amount of money, for a money figure (else `quantity`)."),
+        Embed(prefix="value", present="qualifier"),
+        Filter({"usd": "valueUsd", "qualifier": "valueQualifier"}),
+        Order("VALUE_USD", key="usd"),
+    ] = None
+    quantity: Annotated[
+        Capacity | None,
+        Field(description="The number with its unit, for any other figure (else `value`)."),
+        Embed(prefix="quantity", present="unit"),
+        Filter({"unit": "quantityUnit", "qualifier": "quantityQualifier"}),
+    ] = None
+    as_of: Annotated[
+        PartialDate,
+        Field(description="When the figure was stated or measured."),
+        Filter(),
+        Order("AS_OF"),
+    ]
+    target: Annotated[
+        PartialDate | None,
+        Field(description="The period or date the figure refers to, when not `asOf` (a plan's horizon)."),
+        Filter(),
+    ] = None
+
+    @model_validator(mode="after")
+    def _one_number(self) -> Self:
+        if (self.value is None) == (self.quantity is None):
+            raise ValueError("a figure has either a value (money) or a quantity (with a unit)")
+        return self
+
+
 ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (
     Source,
     Company,
@@ -470,6 +521,7 @@ ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (
     Partnership,
     Event,
     Statement,
+    Figure,
 )
 # The data files' sections, in load order (sources first: every other entity cites them).
 SECTIONS: dict[str, type[Source | Sourced]] = {
@@ -480,6 +532,7 @@ SECTIONS: dict[str, type[Source | Sourced]] = {
     "partnerships": Partnership,
     "events": Event,
     "statements": Statement,
+    "figures": Figure,
 }
 Entry = Source | Sourced
 

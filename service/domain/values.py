@@ -118,6 +118,11 @@ CAPACITY_UNITS = (
     "jobs",
     "wafers_per_month",
     "percent",
+    "campuses",
+    "data_centers",
+    "facilities",
+    "customers",
+    "employees",
 )
 
 
