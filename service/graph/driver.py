@@ -14,7 +14,8 @@ def open_driver(settings: Settings) -> AsyncDriver:
         auth=(settings.neo4j_user, settings.neo4j_password),
         connection_timeout=3.0,
         connection_acquisition_timeout=5.0,
-        max_transaction_retry_time=1.0,
+        # No managed retries: edits.Store retries writes itself, at shorter intervals.
+        max_transaction_retry_time=0.0,
         liveness_check_timeout=5.0,
         # Compiled statements name every relationship type a field may follow; a graph without
         # some of them would otherwise log a warning on each request.

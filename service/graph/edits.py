@@ -8,12 +8,14 @@ the entry before and after. Anything that fails leaves nothing behind: the trans
 rolled back, including the claim of a new id.
 """
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, AsyncSession
+from neo4j.exceptions import DriverError, Neo4jError
 from pydantic import ValidationError
 
 from service.domain.catalog import CATALOG
@@ -62,6 +64,11 @@ class Clash:
 Outcome = Written | Invalid | Missing | Clash
 
 
+# Waits between attempts of a write (1.25 s in all): an outage is answered SERVICE_UNAVAILABLE
+# within about 1.5 s, and a write waiting when Neo4j returns runs within 0.3 s of it.
+WRITE_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.3, 0.3, 0.3)
+
+
 class _Abort(Exception):
     """Ends the transaction (rolled back) with an outcome for the client."""
 
@@ -105,6 +112,21 @@ class Store:
             database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         )
 
+    async def _write(self, work: Callable[[AsyncManagedTransaction], Awaitable[Outcome]]) -> Outcome:
+        """Run `work` in a write transaction, again after a retryable failure (Neo4j away, a
+        deadlock) at short intervals. The driver's own retries wait 1 s and then 2 s: a write
+        arriving during an outage would sleep through Neo4j's return (its retry time is 0 here)."""
+        delays = iter(WRITE_RETRY_DELAYS)
+        while True:
+            try:
+                async with self._session() as session:
+                    return await session.execute_write(work)
+            except (Neo4jError, DriverError) as error:
+                delay = next(delays, None)
+                if delay is None or not error.is_retryable():
+                    raise
+                await asyncio.sleep(delay)
+
     async def apply(self, edit: Edit) -> Outcome:
         """Run the edit (and its extras) in one write transaction."""
 
@@ -115,8 +137,7 @@ class Store:
             return outcome
 
         try:
-            async with self._session() as session:
-                return await session.execute_write(work)
+            return await self._write(work)
         except _Abort as abort:
             return abort.outcome
 
@@ -143,8 +164,7 @@ class Store:
             return Written(entity_id, label, version, False, ["retracted"])
 
         try:
-            async with self._session() as session:
-                return await session.execute_write(work)
+            return await self._write(work)
         except _Abort as abort:
             return abort.outcome
 
