@@ -403,7 +403,7 @@ def test_people_events_and_investors(seeded: Driver, api: ApiProcess) -> None:
     assert [n["id"] for n in data["people"]["nodes"]] == ["jensen-huang"]
     names = [n["name"] for n in data["chairs"]["nodes"]]
     assert [n.lower() for n in names] == sorted((n.lower() for n in names), reverse=True)
-    assert data["event"]["kind"] == "sale" and data["event"]["sources"]["nodes"]
+    assert data["event"]["kind"] == "TRANSACTION" and data["event"]["sources"]["nodes"]
     investors = {e["node"]["id"]: e for e in data["company"]["investors"]["edges"]}
     assert {"nvidia", "softbank", "microsoft"} <= set(investors)
     assert "softbank-openai-40b" in {p["id"] for p in investors["softbank"]["partnerships"]}
