@@ -50,8 +50,10 @@ from service.domain.vocab import (
     FacilityKind,
     FacilityStatus,
     FigureMetric,
+    MoneyQualifier,
     PartnershipKind,
     SourceTier,
+    StakeType,
     Status,
 )
 
@@ -286,6 +288,16 @@ class Facility(Sourced):
             inverse=Relation("parts", "Buildings or phases that are part of this site."),
         ),
     ] = None
+    succeeds: Annotated[
+        list[Slug],
+        Field(default_factory=list, description="Ids of earlier facilities whose site this one reuses."),
+        Ref(
+            "SUCCEEDS",
+            "Facility",
+            shown=Relation("succeeds", "Earlier facilities whose site this one reuses.", filter=True),
+            inverse=Relation("succeededBy", "Later facilities built on this one's site.", filter=True),
+        ),
+    ]
     description: Annotated[str | None, Field(description="A short description from the sources.")] = None
 
     @derived("Largest stated power capacity, in MW.", float, filter=True, order="POWER_MW")
@@ -513,6 +525,62 @@ class Figure(Sourced):
         return self
 
 
+class Stake(Sourced):
+    """A share of a company, a joint venture or a facility that a company holds (or held, or
+    would hold by warrants), in percent, with the deal that gave, sold or stated it."""
+
+    ordered_by: ClassVar[tuple[str, bool]] = ("PERCENT", True)  # lists' default order: (member, descending)
+
+    holder: Annotated[
+        Slug,
+        Field(description="Id of the company that holds the stake."),
+        Ref(
+            "HOLDS_STAKE",
+            "Company",
+            shown=Relation("holder", "The company that holds the stake.", Shape.ONE, filter=True),
+            inverse=Relation("stakes", "Stakes it holds, largest first, with their sources.", filter=True),
+        ),
+    ]
+    held: Annotated[
+        Slug,
+        Field(description="Id of the company, joint venture or facility the stake is a share of."),
+        Ref(
+            "STAKE_IN",
+            ("Company", "Facility"),
+            shown=Relation(
+                "held",
+                "What the stake is a share of: a company or a facility.",
+                Shape.ONE,
+                "Holding",
+                filter=True,
+            ),
+            inverse=Relation("stakeholders", "Stakes others hold in it, largest first.", filter=True),
+        ),
+    ]
+    partnership: Annotated[
+        Slug | None,
+        Field(description="Id of the deal that gave, sold or stated the stake."),
+        Ref(
+            "STAKE_UNDER",
+            "Partnership",
+            shown=Relation(
+                "partnership", "The deal that gave, sold or stated the stake.", Shape.ONE, filter=True
+            ),
+            inverse=Relation("stakes", "Stakes the deal gave, sold or stated.", filter=True),
+        ),
+    ] = None
+    type: Annotated[StakeType, Field(description="What kind of stake it is."), Filter()]
+    percent: Annotated[
+        float,
+        Field(gt=0, le=100, description="The share, in percent."),
+        Filter(),
+        Order("PERCENT"),
+    ]
+    qualifier: Annotated[
+        MoneyQualifier, Field(description="How exact the percentage is (exact, approximately, up to).")
+    ] = MoneyQualifier.EXACT
+
+
 ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (
     Source,
     Company,
@@ -522,6 +590,7 @@ ENTRY_MODELS: tuple[type[Source | Sourced], ...] = (
     Event,
     Statement,
     Figure,
+    Stake,
 )
 # The data files' sections, in load order (sources first: every other entity cites them).
 SECTIONS: dict[str, type[Source | Sourced]] = {
@@ -533,6 +602,7 @@ SECTIONS: dict[str, type[Source | Sourced]] = {
     "events": Event,
     "statements": Statement,
     "figures": Figure,
+    "stakes": Stake,
 }
 Entry = Source | Sourced
 
