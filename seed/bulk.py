@@ -10,12 +10,18 @@ only fills an empty database, and the server must be stopped while it runs. So t
 2. checks that the database is empty and that it belongs to the local launcher's server;
 3. stops that server, runs the importer, starts the server again, and applies the schema.
 
-Queries see either the empty database or the whole import, never a part of it.
+Queries see either the empty database or the whole import, never a part of it. A load killed on
+the way (the server stopped, the importer half done, the schema not applied) leaves a marker in
+the server's folder, `bulk-load.json`; the next `--bulk` run into that database sees it, stops an
+importer still running from it, and imports again over whatever the killed one left (the
+database was empty when it began), even with the server down.
 """
 
 import csv
+import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -32,6 +38,7 @@ from neo4j_local.server import find_java
 from seed.loader import LoadReport
 from seed.stream import StreamValidator
 from seed.validate import InvalidData
+from service.graph.changes import record_load_summary
 from service.graph.constraints import apply_constraints
 from service.graph.rows import LINK_SHAPES, Row, Rows, add_entry
 
@@ -153,16 +160,59 @@ def _is_empty(driver: Driver, database: str) -> bool:
     return not records[0]["any"]
 
 
+def _marker(server: LocalNeo4j) -> Path:
+    return server.home / "bulk-load.json"
+
+
+def interrupted(server: LocalNeo4j, database: str) -> dict[str, Any] | None:
+    """What a bulk load into `database` that never finished left behind, or None."""
+    try:
+        marker = json.loads(_marker(server).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) and marker.get("database") == database else None
+
+
+def _mark(server: LocalNeo4j, database: str, importer: int | None) -> None:
+    marker = {"database": database, "importer_pid": importer, "since": time.time()}
+    path = _marker(server)
+    path.with_suffix(".tmp").write_text(json.dumps(marker), encoding="utf-8")
+    path.with_suffix(".tmp").replace(path)  # whole or not at all, even if killed while writing
+
+
+def _stop_leftover_importer(marker: dict[str, Any]) -> None:
+    # A killed loader's importer runs on and holds the store: it must end before another starts.
+    pid = marker.get("importer_pid")
+    if not isinstance(pid, int):
+        return
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return
+    if b"AdminTool" not in command:
+        return  # the pid is someone else's now
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def bulk_load(
     server: LocalNeo4j, database: str, files: list[Path], origin: str, root: Path | None = None
 ) -> LoadReport:
-    """Validate and import `files` into the empty database of a running local server."""
+    """Validate and import `files` into the empty database of a running local server (or one a
+    killed bulk load left behind, running or not)."""
     started = time.perf_counter()
-    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
-        if not _is_empty(driver, database):
-            raise BulkLoadError(
-                f"--bulk loads only into an empty database; {database!r} has data (use --staged to add to it)"
-            )
+    leftover = interrupted(server, database)
+    if leftover is not None:
+        _stop_leftover_importer(leftover)
+    else:
+        with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+            if not _is_empty(driver, database):
+                raise BulkLoadError(
+                    f"--bulk loads only into an empty database; {database!r} has data "
+                    "(use --staged to add to it)"
+                )
     work = Path(tempfile.mkdtemp(prefix="bulk-", dir=server.home / "import"))
     try:
         writer, validator, report = _CsvWriter(work), StreamValidator(root), LoadReport()
@@ -185,6 +235,10 @@ def bulk_load(
     schema_started = time.perf_counter()
     with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
         apply_constraints(driver, database)
+        summary = f"bulk load: {report.nodes_written} nodes, {report.relationships_written} relationships"
+        with driver.session(database=database) as session:
+            session.execute_write(record_load_summary, summary)
+    _marker(server).unlink(missing_ok=True)
     report.phases["schema and indexes"] = time.perf_counter() - schema_started
     report.seconds = time.perf_counter() - started
     return report
@@ -194,6 +248,7 @@ def _import(server: LocalNeo4j, database: str, arguments: list[str], phases: dic
     java, _ = find_java()
     lib = resolve_jars(server.version, server.log)
     mark = time.perf_counter()
+    _mark(server, database, None)  # from here until the schema is applied, a kill leaves work
     server.stop()
     phases["stop server"] = time.perf_counter() - mark
     env = {**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(server.home / "conf")}
@@ -220,7 +275,12 @@ def _import(server: LocalNeo4j, database: str, arguments: list[str], phases: dic
         *arguments,
     ]
     mark = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
+        importer = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
+        _mark(server, database, importer.pid)
+        returncode = importer.wait()
+        output.seek(0)
+        printed = output.read()
     phases["import"] = time.perf_counter() - mark
     mark = time.perf_counter()
     try:
@@ -228,6 +288,6 @@ def _import(server: LocalNeo4j, database: str, arguments: list[str], phases: dic
     except LauncherError as error:
         raise BulkLoadError(f"the server did not come back after the import: {error}") from error
     phases["start server"] = time.perf_counter() - mark
-    if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
-        raise BulkLoadError(f"the importer failed (exit {result.returncode}):\n{tail}")
+    if returncode != 0:
+        tail = "\n".join(printed.strip().splitlines()[-20:])
+        raise BulkLoadError(f"the importer failed (exit {returncode}):\n{tail}")

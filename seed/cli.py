@@ -97,10 +97,13 @@ def _bulk(args: argparse.Namespace, settings: Settings) -> int:
     # that the service's image does not carry: imported here, when asked for.
     from neo4j_local import LauncherError
     from neo4j_local.__main__ import server_from_env
-    from seed.bulk import BulkLoadError, bulk_load
+    from seed.bulk import BulkLoadError, bulk_load, interrupted
 
     server = server_from_env()
-    if server.uri != settings.neo4j_uri or server.pid() is None:
+    resuming = server.uri == settings.neo4j_uri and interrupted(server, settings.neo4j_database)
+    if resuming:
+        print("an earlier --bulk load into this database was interrupted: importing again over what it left")
+    if server.uri != settings.neo4j_uri or (server.pid() is None and not resuming):
         print(
             f"--bulk needs the local launcher's server at {server.uri} running (make up, or "
             f"python -m neo4j_local start); NEO4J_URI is {settings.neo4j_uri}.",

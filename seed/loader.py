@@ -31,6 +31,8 @@ from seed.stream import StreamValidator
 from seed.validate import DataError, Dataset, InvalidData
 from service.domain.catalog import ENTITY_LABELS
 from service.domain.entities import Entry
+from service.graph.changes import load_change, record_load_changes, record_load_summary
+from service.graph.entries import EntryData, entry_data, read_entities
 from service.graph.rows import Rows, add_entry, content_hash
 from service.graph.writes import (
     Target,
@@ -49,6 +51,9 @@ BATCH_SIZE = 2_000
 # inside its transaction after writing the nodes, and a staged load pauses after its first
 # committed batch; both print PAUSED first, so a test can kill the process at that point.
 PAUSE_ENV = "SUPPLYGRAPH_SEED_PAUSE"
+
+
+LOAD_REASON = "curated load"
 
 
 def _pause_for_tests() -> None:
@@ -152,16 +157,46 @@ def load_curated(
         add_entry(rows, entry, origin)
 
     def apply(tx: ManagedTransaction) -> tuple[int, int]:
+        before = {r["id"]: entry_data(r) for r in read_entities(tx, [*report.changed, *report.removed])}
         if report.removed:
             delete_entities(tx, report.removed)
         if report.changed:
             delete_owned_links(tx, report.changed)
-        return _write_rows(tx, "Entity", rows)
+        written = _write_rows(tx, "Entity", rows)
+        after = {r["id"]: entry_data(r) for r in read_entities(tx, [e.id for e in to_write])}
+        # The load's changes are events of the feed and entries of each entity's history, in the
+        # same transaction (and last in it: see service.graph.changes.NEXT_SEQ).
+        record_load_changes(tx, _load_changes(dataset, before, after, report))
+        return written
 
     with driver.session(database=database) as session:
         report.nodes_written, report.relationships_written = session.execute_write(apply)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _load_changes(
+    dataset: Dataset,
+    before: dict[str, tuple[str, EntryData]],
+    after: dict[str, tuple[str, EntryData]],
+    report: LoadReport,
+) -> list[dict[str, Any]]:
+    """One event per entity the load creates, changes or removes, in the data's order."""
+    types = {entity_id: label for entity_id, (label, _) in [*before.items(), *after.items()]}
+    types.update({e.id: type(e).__name__ for e in _entries(dataset)})
+    events = []
+    for entity_id in [*report.new, *report.changed, *report.removed]:
+        label, old = before.get(entity_id, (types.get(entity_id, "Entity"), None))
+        new = after[entity_id][1] if entity_id in after else None
+        action = "load_remove" if new is None else "load_update" if old is not None else "load_create"
+        events.append(load_change(label, entity_id, action, old, new, types, LOAD_REASON))
+    return events
+
+
+def _publish(tx: ManagedTransaction, load_id: str, report: LoadReport) -> None:
+    # One summary event for a staged load (it may add millions): in the publishing transaction.
+    publish_staged(tx, load_id)
+    record_load_summary(tx, f"staged load: {len(report.new)} new entities")
 
 
 def clean_staged(driver: Driver, database: str) -> int:
@@ -283,7 +318,7 @@ def load_staged(
             if errors:
                 raise InvalidData(errors)
             if report.new and not dry_run:
-                session.execute_write(publish_staged, load_id)
+                session.execute_write(_publish, load_id, report)
     except BaseException:
         if writer is not None:
             with contextlib.suppress(BaseException):

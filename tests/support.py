@@ -68,11 +68,19 @@ def run_seed(
     )
 
 
+NOT_FEED = "NOT n:Change AND NOT n:Sequence"
+
+
 def snapshot(driver: Driver) -> Snapshot:
-    """Every node (labels, properties) and relationship (type, ends, properties), sorted."""
-    nodes, _, _ = driver.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    """Every node (labels, properties) and relationship (type, ends, properties), sorted. The
+    change feed's bookkeeping (:Change, :Sequence) is left out: it records when, so two equal
+    loads differ there; tests/api/test_changes.py checks it."""
+    nodes, _, _ = driver.execute_query(
+        f"MATCH (n) WHERE {NOT_FEED} RETURN labels(n) AS labels, properties(n) AS props"
+    )
     rels, _, _ = driver.execute_query(
-        "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props"
+        "MATCH (a)-[r]->(b) WHERE NOT b:Change "
+        "RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props"
     )
     return (
         sorted((sorted(r["labels"]), sorted(r["props"].items())) for r in nodes),

@@ -98,6 +98,30 @@ def query_roots(registry: Registry) -> dict[str, Root]:
             _listing(label),
         )
     roots.update(_other_roots(registry))
+    roots["changes"] = Root(
+        GraphQLField(
+            non_null(registry.connection("Change", "Change")),
+            args={
+                "where": _arg(
+                    registry.where("Change"), "Only changes that match (entity, type, action, seq, keyName)."
+                ),
+                "near": _arg(
+                    GraphQLID, "Only changes of this entity and of those within `within` links of it."
+                ),
+                "within": _arg(
+                    non_null(GraphQLInt), f"Links from `near`, 0 to {compiled.MAX_NEAR_DEPTH}.", 1
+                ),
+                "first": _arg(non_null(GraphQLInt), FIRST, 20),
+                "after": _arg(
+                    GraphQLString, "Cursor of the last change seen (`pageInfo.endCursor`): resume from there."
+                ),
+            },
+            description="The change feed: every committed change (API writes, retractions, loads) in "
+            "commit order, oldest first. Follow it by keeping `pageInfo.endCursor` and asking again "
+            "with `after`.",
+        ),
+        compiled.changes,
+    )
     return roots
 
 

@@ -33,6 +33,10 @@ class Everything:
 
     type: str
     retracted: bool = False
+    # Changes only: those of the entities within `within` links of the entity whose id the
+    # parameter `near` names (sources and history are not links).
+    near: str | None = None
+    within: int = 1
 
 
 class Lists(Names):
@@ -61,6 +65,14 @@ class Lists(Names):
         lines: list[str] = []
         keys = [start] if start else []
         match read:
+            case Everything(type=type_name, near=str() as near, within=within):
+                around = self.var("y")
+                lines.append(
+                    f"MATCH (:Entity {{id: {near}}})-[:!SOURCED_BY&!HAS_CHANGE]-{{0,{within}}}"
+                    f"({around}:Entity) WITH DISTINCT {around} "
+                    f"MATCH ({around})-[:HAS_CHANGE]->({item}:{identifier(type_name)})"
+                )
+                binding, filtered = {"n": item}, True
             case Everything(type=type_name, retracted=retracted):
                 label = identifier(type_name)
                 lines.append(f"MATCH ({item}:{label}{f'|{RETRACTED}{label}' if retracted else ''})")

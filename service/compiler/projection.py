@@ -37,8 +37,9 @@ from service.domain.catalog import (
 from service.graph.fragments import RETRACTED, identifier, now, only_tier_c, prop
 
 _HISTORY = Hop(("HAS_CHANGE",), True, "Change")
+# Newest first, in commit order: a load's change and the API's share version numbers.
 _HISTORY_ORDER = OrderSet(
-    "Change", {"VERSION": OrderKey("VERSION", Prop("version"), Leaf.INT, nullable=False)}, ("VERSION", True)
+    "Change", {"SEQ": OrderKey("SEQ", Prop("seq"), Leaf.INT, nullable=False)}, ("SEQ", True)
 )
 
 
@@ -152,7 +153,9 @@ class Compiler(Lists):
             if out.nullable:  # unset values are kept as "" (lists hold no nulls)
                 value = f"nullIf({value}, '')"
             parts.append(f"{response_key(child)}: {value}")
-        first = prop(node, f"{prefix}_amounts")
+        # Every column has one value per item: the first field's column gives their number.
+        leading = next(f.read for f in CATALOG.outputs[type_name].fields.values() if isinstance(f.read, Prop))
+        first = prop(node, f"{prefix}_{leading.stored}s")
         return f"[{index} IN range(0, size(coalesce({first}, [])) - 1) | {{{', '.join(parts)}}}]"
 
     def _item_evidence(self, owner: str, rel: str, selection: Selection, scope: Scope) -> str:

@@ -70,6 +70,23 @@ def listing(c: Compiler, type_name: str, selection: Selection, args: dict[str, A
     return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
 
 
+MAX_NEAR_DEPTH = 3
+
+
+def changes(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
+    """The change feed: every committed change in commit order (`seq`), filtered, keyset-paged;
+    with `near`, only changes of the entities within `within` links of that one."""
+    within = args["within"]
+    if not 0 <= within <= MAX_NEAR_DEPTH:
+        raise bad_input(f"within must be between 0 and {MAX_NEAR_DEPTH}, got {within}")
+    near = args.get("near")
+    scope = Scope()
+    out = OutField(selection.name, "", "Change", Connection(Hop((), True, "Change")), connection="Change")
+    feed = Everything("Change", near=None if near is None else c.param(str(near)), within=within)
+    connection = c.related(out, {}, selection, scope, read_as=feed)
+    return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
+
+
 def search(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     """Full-text search over names, aliases, legal names, titles and publishers."""
     text: str = args["text"]

@@ -222,3 +222,11 @@ class Party(Model):
         Field(description="This party's own amount, where the sources give one."),
         Embed(prefix="value", present="qualifier"),
     ] = None
+
+
+class LinkChange(Model):
+    """A relationship a change added or removed: its type and the entity at its other end."""
+
+    relationship: Annotated[str, Field(description="The relationship type, e.g. PARTY_TO or SOURCED_BY.")]
+    id: Annotated[str, Field(description="Id of the entity at the other end.")]
+    type: Annotated[str, Field(description="Type of that entity, e.g. Company.")]

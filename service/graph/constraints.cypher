@@ -15,6 +15,11 @@ CREATE CONSTRAINT statement_id IF NOT EXISTS FOR (n:Statement) REQUIRE n.id IS U
 
 // API keys (`python -m service keys`) are not entities: they have no :Entity label.
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
+// The change feed's sequence (one node): MERGE on it is safe under concurrent writers.
+CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (n:Sequence) REQUIRE n.name IS UNIQUE;
+// The feed is read in sequence order, and by entity.
+CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq);
+CREATE INDEX change_entity IF NOT EXISTS FOR (n:Change) ON (n.entity);
 
 // Properties the API filters and sorts by.
 CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name);

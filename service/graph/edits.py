@@ -23,6 +23,7 @@ from service.domain.entities import Entry
 from service.domain.roles import Principal
 from service.domain.rules import entry_problems, references
 from service.graph import history
+from service.graph.changes import client_names, data_links, link_changes
 from service.graph.entries import entry_data, read_entities_async
 from service.graph.fragments import RETRACTED, identifier
 from service.graph.rows import Rows, add_entry
@@ -90,13 +91,6 @@ class Edit:
     expected_version: int | None = None
     extra: list["Edit"] = field(default_factory=list)  # written in the same transaction (an event)
     must_be: str | None = None  # for edits of existing entities: the kind it must be
-
-
-def client_names(label: str, keys: list[str]) -> list[str]:
-    """Entry keys as clients name them (`legal_name` → `legalName`)."""
-    in_type = CATALOG.inputs.get(f"{label}Input")
-    names = {f.key: f.name for f in in_type.fields} if in_type else {}
-    return sorted(names.get(key, key) for key in keys)
 
 
 class Store:
@@ -274,11 +268,16 @@ async def _remember(
     after: EntryData | None,
     changed: list[str],
 ) -> None:
+    links_before = data_links(label, before)
+    links_after = links_before if action == "retract" else data_links(label, after)
+    types = await history.labels_of(tx, sorted({other for _, other in links_before ^ links_after}))
     await history.record_change(
         tx,
         {
             "id": f"{entity_id}@{version}",
             "entity": entity_id,
+            "type": label,
+            **link_changes(links_before, links_after, types),
             "version": version,
             "action": action,
             "key_id": principal.key_id,

@@ -6,6 +6,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from service.domain.catalog import ENTITY_LABELS
+from service.graph.changes import NEXT_SEQ
 from service.graph.fragments import RETRACTED, identifier
 
 _STATE = "RETURN coalesce(n.version, 1) AS version, labels(n) AS labels, n.origin AS origin"
@@ -81,10 +82,23 @@ async def missing_references(tx: AsyncManagedTransaction, refs: list[dict[str, A
 
 
 async def record_change(tx: AsyncManagedTransaction, change: dict[str, Any]) -> None:
-    """Keep a change (who, when, which key, what, why, the values before and after)."""
+    """Keep a change (who, when, which key, what, why, the values before and after, the links
+    added and removed) with the feed's next sequence number."""
     result = await tx.run(
         "MATCH (n:Entity {id: $change.entity}) "
-        "CREATE (n)-[:HAS_CHANGE]->(c:Change) SET c = $change, c.at = datetime()",
+        f"{NEXT_SEQ} 1 "
+        "CREATE (n)-[:HAS_CHANGE]->(c:Change) SET c = $change, c.at = datetime(), c.seq = sequence.value",
         change=change,
     )
     await result.consume()
+
+
+async def labels_of(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, str]:
+    """Each id's entity type, retracted ones included."""
+    result = await tx.run(
+        "UNWIND $ids AS id MATCH (x:Entity {id: id}) "
+        "RETURN id, [l IN labels(x) WHERE l IN $labels | l][0] AS label",
+        ids=ids,
+        labels=[*ENTITY_LABELS, *(f"{RETRACTED}{label}" for label in ENTITY_LABELS)],
+    )
+    return {r["id"]: str(r["label"]).removeprefix(RETRACTED) async for r in result}

@@ -37,7 +37,7 @@ from service.domain.catalog.types import (
 )
 from service.domain.declare import Columns, Embed, Filter, Hidden, Link, LoadOnly, Order, Ref, camel
 from service.domain.entities import ENTRY_MODELS, Entry, Sourced
-from service.domain.values import Model
+from service.domain.values import LinkChange, Model
 from service.domain.vocab import DatePrecision
 
 ONLY_TIER_C = (
@@ -239,6 +239,38 @@ class Builder(Relations):
             stored = snake(name)
             read = DateText(stored) if name == "at" else Prop(stored, default=default)
             change.add(OutField(name, description, leaf, read, nullable, list=isinstance(default, list)))
+        link_change = self.value_type(LinkChange)
+        for name, prefix, description in (
+            ("linksAdded", "links_added", "Relationships the change added (a load's or a write's)."),
+            ("linksRemoved", "links_removed", "Relationships the change removed."),
+        ):
+            change.add(
+                OutField(
+                    name,
+                    description,
+                    link_change.name,
+                    ColumnList(link_change.name, prefix),
+                    False,
+                    list=True,
+                )
+            )
+        # The feed (`changes`): filtered by entity, type and action, in commit order.
+        where = self.catalog.where("Change")
+        for name, description, leaf in (
+            ("seq", "The change's place in the feed.", Leaf.INT),
+            ("entity", "Id of the entity changed.", Leaf.ID),
+            (
+                "type",
+                "Type of the entity changed (Company, Partnership...; Load for a load's summary).",
+                Leaf.STRING,
+            ),
+            ("action", "What was done.", Leaf.STRING),
+            ("keyName", "Who: the key's name, or the loader.", Leaf.STRING),
+        ):
+            where.fields[name] = PropFilter(name, description, leaf, Prop(snake(name)))
+        self.catalog.orders["Change"] = OrderSet(
+            "Change", {"SEQ": OrderKey("SEQ", Prop("seq"), Leaf.INT, nullable=False)}, ("SEQ", False)
+        )
 
     def finish(self) -> Catalog:
         for on, out_field in self.later:
@@ -249,17 +281,28 @@ class Builder(Relations):
 
 
 _CHANGE_FIELDS: tuple[tuple[str, str, Leaf, bool, Any], ...] = (
+    ("seq", "Its place in the feed: strictly increasing, in commit order (`changes`).", Leaf.INT, True, None),
+    ("entity", "Id of the entity changed (null for a load's summary).", Leaf.ID, True, None),
+    (
+        "type",
+        "Type of the entity changed (Company, Partnership...; Load for a load's summary).",
+        Leaf.STRING,
+        True,
+        None,
+    ),
     ("version", "The entity's version after this change.", Leaf.INT, False, None),
     (
         "action",
-        "What was done: upsert, evidence, position, status, retract or retract_link.",
+        "What was done: upsert, evidence, position, status, retract or retract_link through the API; "
+        "load_create, load_update or load_remove by a curated load; load for a staged or bulk "
+        "load's summary.",
         Leaf.STRING,
         False,
         None,
     ),
     ("at", "When (ISO 8601, UTC).", Leaf.STRING, False, None),
-    ("keyId", "Id of the API key that made it.", Leaf.STRING, False, None),
-    ("keyName", "Name of that key.", Leaf.STRING, False, None),
+    ("keyId", "Id of the API key that made it (`loader` for a load).", Leaf.STRING, False, None),
+    ("keyName", "Name of that key (`loader` for a load).", Leaf.STRING, False, None),
     ("reason", "Why, as the writer said.", Leaf.STRING, True, None),
     ("fields", "Fields of the entry that changed, as clients name them.", Leaf.STRING, False, []),
     (
