@@ -95,6 +95,10 @@ def _alive(pid: int) -> bool:
     return not cmdline.exists() or ENTRY_POINT.encode() in cmdline.read_bytes()
 
 
+class _Exited(Exception):
+    """The server a start found running exited before it answered."""
+
+
 @dataclass
 class LocalNeo4j:
     """One server: its home folder, Bolt port and password."""
@@ -131,10 +135,16 @@ class LocalNeo4j:
 
     def start(self, timeout: float = 180.0) -> bool:
         """Start the server and wait until Bolt answers; False if it was already running."""
-        if self.pid() is not None:
-            self.wait_ready(timeout)
-            self.log(f"already running on {self.uri} (pid {self.pid()})")
-            return False
+        if (running := self.pid()) is not None:
+            try:
+                self.wait_ready(timeout, alive=lambda: _alive(running))
+                self.log(f"already running on {self.uri} (pid {running})")
+                return False
+            except _Exited:
+                # It was shutting down (stopped by a process that was then killed, say): once it
+                # has gone, start a new one.
+                self._reap(running)
+                self.pid_file.unlink(missing_ok=True)
         if len(self.password) < 8:
             raise LauncherError("NEO4J_PASSWORD must have at least 8 characters (Neo4j's minimum).")
         java, _ = find_java()
@@ -180,11 +190,18 @@ class LocalNeo4j:
             raise
         return True
 
-    def wait_ready(self, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    def wait_ready(
+        self,
+        timeout: float,
+        process: subprocess.Popen[bytes] | None = None,
+        alive: Callable[[], bool] | None = None,
+    ) -> None:
         """Poll until `RETURN 1` succeeds over Bolt, the process dies, or time runs out."""
         deadline = time.monotonic() + timeout
         with GraphDatabase.driver(self.uri, auth=(self.user, self.password)) as driver:
             while True:
+                if alive is not None and not alive():
+                    raise _Exited()
                 if process is not None and process.poll() is not None:
                     raise LauncherError(
                         f"Neo4j exited with code {process.returncode} while starting; "

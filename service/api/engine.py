@@ -12,6 +12,7 @@ gets request errors and no `data`; a field that fails gets an error at its path 
 """
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -39,6 +40,7 @@ from service.api.roots import Root
 from service.api.schema import Api
 from service.api.selections import SelectionReader, included
 from service.api.shaping import ShapeError, Shapes
+from service.api.streams import FeedHead, change_stream
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.selection import Selection
@@ -61,6 +63,30 @@ class Engine:
         self.planner = Planner(self.schema, limits, introspection)
         self.shapes = Shapes(self.schema)
 
+    async def subscribe(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        *,
+        read: Read,
+        feed: FeedHead,
+    ) -> Result | AsyncIterator[dict[str, Any]]:
+        """A subscription's stream of results, or the Result that refuses it."""
+        plan = await self.planner.plan(query, operation_name)
+        if isinstance(plan, Refusal):
+            return refused(plan.errors, plan.status, plan.name)
+        if plan.kind is not OperationType.SUBSCRIPTION:
+            message = "This stream serves subscriptions; send queries and mutations to /graphql."
+            return refused([error_entry(message, ErrorCode.BAD_REQUEST)], 400, plan.name)
+        prepared = self._prepared(plan, variables or {})
+        if isinstance(prepared, Result):
+            return prepared
+        [root] = prepared.fields  # validation allows a subscription one root field
+        if root.error is not None:
+            return refused([error_entry(root.error[1], root.error[0], [root.key])], 400, plan.name)
+        return change_stream(root, self.api.queries["changes"], self.filter_limits, read, feed, asyncio.sleep)
+
     async def execute(
         self,
         query: str,
@@ -79,9 +105,11 @@ class Engine:
             message = f"A {plan.kind.value} cannot be sent with GET; use POST."
             return refused([error_entry(message, ErrorCode.METHOD_NOT_ALLOWED)], 405, plan.name)
         if plan.kind is OperationType.SUBSCRIPTION:
-            return refused(
-                [error_entry("Subscriptions are not served here.", ErrorCode.BAD_REQUEST)], 400, plan.name
+            message = (
+                "Subscriptions are served as a stream: POST with Accept: text/event-stream "
+                "(graphql-sse) or a WebSocket to /graphql (graphql-transport-ws)."
             )
+            return refused([error_entry(message, ErrorCode.BAD_REQUEST)], 400, plan.name)
         prepared = self._prepared(plan, variables or {})
         if isinstance(prepared, Result):
             return prepared

@@ -125,6 +125,26 @@ def query_roots(registry: Registry) -> dict[str, Root]:
     return roots
 
 
+def change_subscription(registry: Registry) -> GraphQLField:
+    """`subscription { changes }`: the feed's events as they commit, one per message."""
+    return GraphQLField(
+        non_null(registry.output("Change")),
+        args={
+            "where": _arg(
+                registry.where("Change"), "Only changes that match (entity, type, action, seq, keyName)."
+            ),
+            "near": _arg(GraphQLID, "Only changes of this entity and of those within `within` links of it."),
+            "within": _arg(non_null(GraphQLInt), f"Links from `near`, 0 to {compiled.MAX_NEAR_DEPTH}.", 1),
+            "afterSeq": _arg(
+                GraphQLInt,
+                "Resume after this change (the last `seq` received): what was committed since comes "
+                "first, nothing lost or repeated. Without it, the stream starts with the next change.",
+            ),
+        },
+        description="Every change that matches, as it commits, in `seq` order.",
+    )
+
+
 def _other_roots(registry: Registry) -> dict[str, Root]:
     partnership_where = registry.where("Partnership")
     return {

@@ -13,7 +13,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, is_specified_scalar_type, 
 from service.api import filters
 from service.api.analytics_types import analytics_types
 from service.api.mutations import Mutation, mutations
-from service.api.roots import Root, query_roots
+from service.api.roots import Root, change_subscription, query_roots
 from service.api.types import Registry
 
 SDL_FILE = "schema.graphql"  # package data of service.api
@@ -42,8 +42,14 @@ def build_api() -> Api:
         {name: write.field for name, write in writes.items()},
         description="Writes: each needs an API key (editor; retractions need admin).",
     )
+    subscription = GraphQLObjectType(
+        "Subscription",
+        {"changes": change_subscription(registry)},
+        description="Live streams, over Server-Sent Events (graphql-sse) or WebSocket "
+        "(graphql-transport-ws).",
+    )
     registry.all_outputs()  # every catalog type, reachable from a root or not
-    schema = GraphQLSchema(query, mutation, types=list(registry.types.values()))
+    schema = GraphQLSchema(query, mutation, subscription, types=list(registry.types.values()))
     return Api(schema, queries, writes)
 
 

@@ -27,3 +27,13 @@ async def read_result(
         result = await session.run(Query(text, timeout=timeout), params)
         record = await result.single()
     return record["result"] if record is not None else None
+
+
+async def feed_head(driver: AsyncDriver, database: str, timeout: float) -> int:
+    """The change feed's last committed sequence number (0 before any change)."""
+    async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+        result = await session.run(
+            Query("MATCH (s:Sequence {name: 'changes'}) RETURN s.value AS value", timeout=timeout)
+        )
+        record = await result.single()
+    return int(record["value"]) if record is not None and record["value"] is not None else 0

@@ -26,13 +26,15 @@ from service.compiler.statement import Statement
 from service.graph import edits
 from service.graph.driver import open_driver
 from service.graph.keys import find_key
-from service.graph.reads import read_result
+from service.graph.reads import feed_head, read_result
 from service.http import pages
 from service.http.access import Access
+from service.http.feed import FeedClock
 from service.http.graphql import GraphQLApp, Receive, Scope, Send
 from service.http.health import healthz, readyz
 from service.http.keys import KeyResolver
 from service.http.metrics import configure_request_log, exposition
+from service.http.streams import websocket
 from service.settings import Settings
 
 log = logging.getLogger("supplygraph")
@@ -89,13 +91,18 @@ def create_app(settings: Settings) -> "App":
         ),
         ttl=settings.api_key_cache_seconds,
     )
+    feed = FeedClock(
+        lambda: feed_head(state["driver"], settings.neo4j_database, settings.neo4j_query_timeout)
+    )
+    engine, access = engine_for(settings), Access(settings, keys)
     graphql = GraphQLApp(
-        engine_for(settings),
-        Access(settings, keys),
+        engine,
+        access,
         read,
         lambda: edits.Store(state["driver"], settings.neo4j_database),
         settings.api_max_body_bytes,
         settings.api_request_log,
+        feed,
     )
     dist = pages.built()
 
@@ -128,9 +135,7 @@ def create_app(settings: Settings) -> "App":
                 await graphql(scope, receive, send)
             return
         if scope["type"] == "websocket" and scope["path"].rstrip("/") == "/graphql":
-            # No subscriptions are served: a socket could only be a way around the checks above.
-            await receive()
-            await send({"type": "websocket.close", "code": 1008})
+            await websocket(engine, access, read, feed, scope, receive, send)
             return
         await site(scope, receive, send)
 

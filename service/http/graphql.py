@@ -27,10 +27,12 @@ import orjson
 
 from service.api.engine import Engine
 from service.api.outcomes import Read, Result
+from service.api.streams import FeedHead
 from service.errors import ErrorCode
 from service.graph import edits
 from service.http.access import Access, Rejection, presented_key
 from service.http.metrics import OperationLabels, RequestRecord, observe
+from service.http.streams import sse, wants_stream
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -142,7 +144,9 @@ class GraphQLApp:
         store: Callable[[], edits.Store],
         max_body: int,
         log_requests: bool,
+        feed: FeedHead,
     ) -> None:
+        self.feed = feed
         self.engine = engine
         self.access = access
         self.read = read
@@ -157,7 +161,11 @@ class GraphQLApp:
         media = JSON
         try:
             media = media_type(_header(scope, b"accept"))
-            status, payload = await self._handle(scope, receive, record)
+            handled = await self._handle(scope, receive, send, record)
+            if handled is None:  # streamed (a subscription over SSE)
+                observe(record, time.perf_counter() - started, self.log_requests)
+                return
+            status, payload = handled
         except BadRequest as error:
             record.path, record.error_codes = "rejected", [error.code]
             status, payload = error.status, _errors(str(error), error.code)
@@ -174,8 +182,8 @@ class GraphQLApp:
         observe(record, time.perf_counter() - started, self.log_requests)
 
     async def _handle(
-        self, scope: Scope, receive: Receive, record: RequestRecord
-    ) -> tuple[int, dict[str, Any]]:
+        self, scope: Scope, receive: Receive, send: Send, record: RequestRecord
+    ) -> tuple[int, dict[str, Any]] | None:
         method = scope["method"]
         if method not in ("GET", "POST"):
             raise BadRequest(
@@ -202,6 +210,14 @@ class GraphQLApp:
                     "POST a JSON body (Content-Type: application/json).",
                 )
             params = params_of(_json(await _read_body(receive, self.max_body)))
+            if wants_stream(scope):
+                record.path = "subscription"
+                request = (params.query, params.operation_name, params.variables)
+                refused = await sse(self.engine, self.read, self.feed, request, receive, send)
+                if refused is None:
+                    return None
+                record.path, record.error_codes = "rejected", refused.error_codes
+                return _status(refused, _header(scope, b"accept")), refused.payload
         result = await self.engine.execute(
             params.query,
             params.operation_name,

@@ -18,7 +18,17 @@ API = build_api()
 # Fields every connection and search answer has, compiled structurally.
 STRUCTURAL = {"cursor", "node", "edges", "nodes", "totalCount", "pageInfo", "score"}
 # Built from a write's outcome, or by the analytics statements by field name, or counted.
-ANSWERS = {"Query", "Mutation", "Written", "ValidationError", "FieldError", "NotFound", "Conflict", "Stats"}
+ANSWERS = {
+    "Query",
+    "Mutation",
+    "Subscription",
+    "Written",
+    "ValidationError",
+    "FieldError",
+    "NotFound",
+    "Conflict",
+    "Stats",
+}
 ANSWERS |= ANALYTICS_TYPES | {"RankingEntry", "LinkCount", "MoneyByStatus", "PageInfo", "SearchEdge"}
 
 

@@ -176,7 +176,7 @@ def cases() -> list[Hostile]:
             "query A { stats { companies } } query B { stats { people } }",
         ),
         _case(
-            "subscription (none in the schema)",
+            "subscription of a field Subscription has not",
             200,
             "GRAPHQL_VALIDATION_FAILED",
             "subscription S { stats { companies } }",

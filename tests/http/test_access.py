@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 from neo4j import Driver
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from service.domain.roles import Role
 from tests.support import REPO_ROOT, ApiProcess, Neo4jServer, api_key, seed_only
@@ -340,20 +343,23 @@ def test_the_readme_write_example_works(api: ApiProcess, seeded: Driver, keys: d
         seed_only(seeded)
 
 
-def test_websockets_cannot_go_around_the_checks(strict: ApiProcess) -> None:
-    # There are no subscriptions: a socket could only be a way around the checks, so the
-    # handshake is refused.
-    connection = http.client.HTTPConnection("127.0.0.1", strict.port, timeout=30)
-    headers = {
-        "Connection": "Upgrade",
-        "Upgrade": "websocket",
-        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        "Sec-WebSocket-Version": "13",
-        "Sec-WebSocket-Protocol": "graphql-transport-ws",
-    }
-    connection.request("GET", "/graphql", headers=headers)
-    assert connection.getresponse().status == 403
-    connection.close()
+def test_websockets_pass_the_same_checks(strict: ApiProcess, keys: dict[str, str]) -> None:
+    # Subscriptions over a WebSocket are admitted like any request: on a server that needs a
+    # key, connection_init without one is closed with 4403; with one, it is acknowledged.
+    url = f"ws://127.0.0.1:{strict.port}/graphql"
+    with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
+        socket.send(json.dumps({"type": "connection_init"}))
+        with pytest.raises(ConnectionClosed) as closed:
+            socket.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {keys['reader']}"}}
+    with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
+        socket.send(json.dumps(init))
+        assert json.loads(socket.recv(timeout=10)) == {"type": "connection_ack"}
+    # Without the protocol the handshake is refused.
+    with pytest.raises(InvalidStatus) as refused:
+        connect(url)
+    assert refused.value.response.status_code == 403
 
 
 def test_forwarded_addresses_count_only_from_trusted_proxies(

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from tests.support import REPO_ROOT, ApiProcess, graphql
+from seed.cli import DATA_DIR
+from seed.loader import load_curated
+from seed.validate import load_dataset
+from tests.support import REPO_ROOT, ApiProcess, graphql, wipe
 
 PAGES = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
 TEXT = "\n".join(page.read_text(encoding="utf-8") for page in PAGES)
@@ -56,6 +59,17 @@ def _said(data: dict[str, Any]) -> None:
     assert "OpenAI" in {n.get("name") for s in said for n in s["about"]["nodes"]}
 
 
+def _near(data: dict[str, Any]) -> None:
+    # After a fresh load (see test_readme_example): the first ten load events of CoreWeave and
+    # the entities one link from it, in seq order.
+    nodes = data["changes"]["nodes"]
+    seqs = [n["seq"] for n in nodes]
+    assert len(nodes) == 10 and seqs == sorted(seqs)
+    assert {n["action"] for n in nodes} == {"load_create"} and {n["keyName"] for n in nodes} == {"loader"}
+    near = {link["id"] for n in nodes for link in n["linksAdded"]} | {n["entity"] for n in nodes}
+    assert all(n["entity"] == "coreweave" or "coreweave" in near for n in nodes)
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "who-supplies-openai": _suppliers,
     "foxconn-us-facilities": _facilities,
@@ -63,6 +77,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "executive-positions": _positions,
     "fact-and-source": _fact,
     "what-young-liu-said": _said,
+    "changes-near-coreweave": _near,
 }
 
 
@@ -72,6 +87,9 @@ def test_the_docs_have_the_checked_examples() -> None:
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_readme_example(seeded: Driver, api: ApiProcess, name: str) -> None:
+    if name == "changes-near-coreweave":  # a feed to read: the curated data loaded afresh
+        wipe(seeded)
+        load_curated(seeded, "neo4j", load_dataset(DATA_DIR))
     result = graphql(api.url, EXAMPLES[name])
     assert "errors" not in result, result
     assert result["extensions"]["statements"] == 1
