@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run up down test lint typecheck pytest seed check audit data-audit keys schema constraints tools wrk chromium web \
-	bench bench-smoke bench-load bench-api bench-analytics faults clean
+	bench bench-smoke bench-load bench-api bench-analytics bench-feed faults clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -131,6 +131,11 @@ bench-api: $(STAMP)
 
 bench-analytics: $(STAMP)
 	$(PY) bench/analytics.py
+
+# Subscription delivery latency with 1, 100 and 1,000 SSE subscribers, and the write latency
+# they add (docs/changes.md).
+bench-feed: $(STAMP)
+	$(PY) bench/feed.py
 
 # The long fault runs (make test runs their smoke profile): kill -9 of Neo4j, the API and the
 # loader with more writers, cycles and load modes; the hostile-input matrix; then what expensive
