@@ -40,7 +40,7 @@ from service.api.roots import Root
 from service.api.schema import Api
 from service.api.selections import SelectionReader, included
 from service.api.shaping import ShapeError, Shapes
-from service.api.streams import FeedHead, change_stream
+from service.api.streams import FeedHead, SharedReads, change_stream
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.selection import Selection
@@ -62,6 +62,7 @@ class Engine:
         self.hide_suggestions = not introspection
         self.planner = Planner(self.schema, limits, introspection)
         self.shapes = Shapes(self.schema)
+        self._shared: SharedReads | None = None  # the subscriptions' reads, shared per process
 
     async def subscribe(
         self,
@@ -85,7 +86,11 @@ class Engine:
         [root] = prepared.fields  # validation allows a subscription one root field
         if root.error is not None:
             return refused([error_entry(root.error[1], root.error[0], [root.key])], 400, plan.name)
-        return change_stream(root, self.api.queries["changes"], self.filter_limits, read, feed, asyncio.sleep)
+        if self._shared is None:
+            self._shared = SharedReads(read)
+        return change_stream(
+            root, self.api.queries["changes"], self.filter_limits, self._shared, feed, asyncio.sleep
+        )
 
     async def execute(
         self,

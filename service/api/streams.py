@@ -5,8 +5,11 @@ sent, a page at a time, and waits on the feed's head between pages. Neo4j is the
 nothing is kept in process memory, so any worker or replica serves any subscriber, and a client
 that comes back with `afterSeq` gets exactly what it missed."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
+
+import orjson
 
 from service.api.errors import classify, error_entry
 from service.api.outcomes import Read, RootField
@@ -14,10 +17,39 @@ from service.api.roots import Root
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.selection import Selection
+from service.compiler.statement import Statement
 
 PAGE = 100  # changes read per statement
 RETRY_S = 1.0  # after a failed read (Neo4j away), before the stream reads again
 _SEQ = "__seq"  # the response key under which each change's seq travels, then is removed
+
+
+class SharedReads:
+    """One read of Neo4j for every stream of this process that asks the same at the same time:
+    subscribers with one filter wake together when the head moves, and all but the first wait
+    for its answer instead of sending the same statement again. Answers are shared, so streams
+    must not change them."""
+
+    def __init__(self, read: Read) -> None:
+        self._read = read
+        self._flying: dict[tuple[str, bytes], asyncio.Future[Any]] = {}
+
+    async def __call__(self, statement: Statement) -> Any:
+        key = (statement.text, orjson.dumps(statement.params, option=orjson.OPT_SORT_KEYS))
+        if (flying := self._flying.get(key)) is not None:
+            return await asyncio.shield(flying)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
+        self._flying[key] = future
+        try:
+            result = await self._read(statement, False)
+            future.set_result(result)
+            return result
+        except BaseException as error:
+            future.set_exception(error)
+            raise
+        finally:
+            del self._flying[key]
 
 
 class FeedHead(Protocol):
@@ -29,7 +61,12 @@ class FeedHead(Protocol):
 
 
 async def change_stream(
-    root: RootField, feed_root: Root, filter_limits: FilterLimits, read: Read, feed: FeedHead, sleep: Any
+    root: RootField,
+    feed_root: Root,
+    filter_limits: FilterLimits,
+    read: SharedReads,
+    feed: FeedHead,
+    sleep: Any,
 ) -> AsyncIterator[dict[str, Any]]:
     """Each matching change as an execution result (`{"data": {key: change}}`), forever."""
     assert root.shaper is not None
@@ -44,14 +81,14 @@ async def change_stream(
         selection = Selection("changes", "changes", page_args, [Selection("nodes", "nodes", {}, nodes), more])
         try:
             statement = feed_root.compile(new_compiler(filter_limits), selection, page_args)
-            page = await read(statement, False)
+            page = await read(statement)
         except Exception as error:
             code, message = classify(error, root.key)
             yield {"errors": [error_entry(message, code, [root.key])]}
             await sleep(RETRY_S)
             continue
         for node in page["nodes"]:
-            last = int(node.pop(_SEQ))
-            yield {"data": {root.key: root.shaper(node)}}
+            last = int(node[_SEQ])
+            yield {"data": {root.key: root.shaper({k: v for k, v in node.items() if k != _SEQ})}}
         if not page["pageInfo"]["hasNextPage"]:
             await feed.wait_past(last)
