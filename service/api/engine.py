@@ -12,7 +12,7 @@ gets request errors and no `data`; a field that fails gets an error at its path 
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import orjson
@@ -72,7 +72,7 @@ class Engine:
         *,
         read: Read,
         feed: FeedHead,
-    ) -> Result | AsyncIterator[dict[str, Any]]:
+    ) -> Result | AsyncGenerator[dict[str, Any], None]:
         """A subscription's stream of results, or the Result that refuses it."""
         plan = await self.planner.plan(query, operation_name)
         if isinstance(plan, Refusal):

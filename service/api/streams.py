@@ -6,7 +6,7 @@ nothing is kept in process memory, so any worker or replica serves any subscribe
 that comes back with `afterSeq` gets exactly what it missed."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any, Protocol
 
 import orjson
@@ -67,7 +67,7 @@ async def change_stream(
     read: SharedReads,
     feed: FeedHead,
     sleep: Any,
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any], None]:
     """Each matching change as an execution result (`{"data": {key: change}}`), forever."""
     assert root.shaper is not None
     args = root.selection.args

@@ -10,7 +10,7 @@ holds up others, and nothing queues for it (its stream reads the feed only as it
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
@@ -70,11 +70,11 @@ async def sse(
     finally:
         gone.cancel()
         with contextlib.suppress(Exception):
-            await stream.aclose()  # type: ignore[attr-defined]
+            await stream.aclose()
     return None
 
 
-async def _pump(stream: AsyncIterator[dict[str, Any]], gone: "asyncio.Task[None]", send: Send) -> None:
+async def _pump(stream: AsyncGenerator[dict[str, Any], None], gone: "asyncio.Task[None]", send: Send) -> None:
     async def body(chunk: bytes, more: bool = True) -> None:
         await asyncio.wait_for(
             send({"type": "http.response.body", "body": chunk, "more_body": more}), SEND_TIMEOUT_S
@@ -93,8 +93,17 @@ async def _pump(stream: AsyncIterator[dict[str, Any]], gone: "asyncio.Task[None]
             if upcoming not in done:
                 await body(b":\n\n")
                 continue
-            result, upcoming = upcoming.result(), None
-            await body(b"event: next\ndata: " + orjson.dumps(result) + b"\n\n")
+            finished, upcoming = upcoming, None
+            if finished.exception() is not None:
+                # A bug, not the client's doing: said in the stream's terms, then it ends.
+                log.error("subscription stream failed", exc_info=finished.exception())
+                failure = {
+                    "errors": [{"message": "Internal error.", "extensions": {"code": ErrorCode.INTERNAL}}]
+                }
+                await body(b"event: next\ndata: " + orjson.dumps(failure) + b"\n\n")
+                await body(b"event: complete\ndata: \n\n", more=False)
+                return
+            await body(b"event: next\ndata: " + orjson.dumps(finished.result()) + b"\n\n")
     except (TimeoutError, OSError):
         log.info("dropped a subscriber that stopped reading")
     finally:
@@ -187,10 +196,14 @@ async def websocket(
                 await message({"id": op_id, "type": "next", "payload": result})
         except (TimeoutError, OSError):
             log.info("dropped a subscriber that stopped reading")
-            await close(4429, "Too slow: the subscriber stopped reading")
+            await close(1008, "Too slow: the subscriber stopped reading")
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the socket went away mid-send, or a bug: this subscription ends
+            log.debug("subscription %s ended", op_id, exc_info=True)
         finally:
             with contextlib.suppress(Exception):
-                await stream.aclose()  # type: ignore[attr-defined]
+                await stream.aclose()
 
     try:
         while (received := await _next_message(receive)) is not None:
