@@ -534,6 +534,71 @@ class Reader:
             self._stop.wait(self.interval)
 
 
+FOLLOW = "subscription Follow($after: Int) { changes(afterSeq: $after) { seq } }"
+
+
+class Follower:
+    """A service following the change feed over SSE, as docs/changes.md tells it to: on any
+    failure (the API killed, Neo4j away) it reconnects and resumes after the last seq it got."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.seqs: list[int] = []
+        self.reconnects = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fault-follower", daemon=True)
+
+    def start(self) -> "Follower":
+        self._thread.start()
+        return self
+
+    def stop(self) -> list[int]:
+        self._stop.set()
+        self._thread.join(timeout=60)
+        return self.seqs
+
+    def caught_up(self, last: int, timeout: float = 30.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.seqs and self.seqs[-1] >= last:
+                return True
+            time.sleep(0.1)
+        return last == 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=5)
+            try:
+                after = self.seqs[-1] if self.seqs else 0
+                body = json.dumps({"query": FOLLOW, "variables": {"after": after}})
+                headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+                connection.request("POST", "/graphql", body, headers)
+                response = connection.getresponse()
+                if response.status != 200:
+                    response.read()
+                    raise ConnectionError(f"HTTP {response.status}")
+                while not self._stop.is_set():
+                    line = response.fp.readline()
+                    if not line:
+                        raise ConnectionError("stream ended")
+                    if line.startswith(b"data: "):
+                        data = json.loads(line[6:]).get("data")
+                        if data:  # an error event (Neo4j away) carries none: the stream goes on
+                            self.seqs.append(int(data["changes"]["seq"]))
+            except (OSError, http.client.HTTPException, ValueError):
+                self.reconnects += 1
+                self._stop.wait(0.2)
+            finally:
+                connection.close()
+
+
+def feed_seqs(driver: Driver) -> list[int]:
+    """Every committed change's seq, in order."""
+    found, _, _ = driver.execute_query("MATCH (c:Change) RETURN c.seq AS seq ORDER BY seq", database_="neo4j")
+    return [int(r["seq"]) for r in found]
+
+
 def wait_for_bolt(neo4j: FaultNeo4j, timeout: float = 180.0) -> float:
     """Poll `RETURN 1` on the database every 50 ms: the monotonic time Neo4j answered again."""
     deadline = time.monotonic() + timeout

@@ -26,6 +26,7 @@ from tests.faults.harness import (
     CaseResult,
     Cycle,
     FaultNeo4j,
+    Follower,
     GraphState,
     LoaderRun,
     Reader,
@@ -40,6 +41,7 @@ from tests.faults.harness import (
     cmdline,
     counts,
     editor_key,
+    feed_seqs,
     fresh_graph,
     publish,
     run_loader,
@@ -114,7 +116,9 @@ def kill_api(neo4j: FaultNeo4j, api: ApiServer) -> Cycle:
 
 def _run_writers(
     neo4j: FaultNeo4j, tmp_path: Path, kill_and_restart: KillRestart
-) -> tuple[list[WriteRecord], list[ReadRecord], list[Cycle], Verdict, float, list[str]]:
+) -> tuple[
+    list[WriteRecord], list[ReadRecord], list[Cycle], Verdict, float, list[str], tuple[list[int], list[int]]
+]:
     """Writers and a reader against a fresh graph; `kill_and_restart` runs PROFILE.cycles times.
     Returns what they saw, the graph's verdict, the monotonic start and the API's log troubles."""
     fresh_graph(neo4j)
@@ -126,6 +130,7 @@ def _run_writers(
     rng = random.Random(RNG_SEED)
     cycles: list[Cycle] = []
     started = time.monotonic()
+    follower = Follower(api.url).start()
     writers = Writers(api.url, key, PROFILE.writers, prefix).start()
     reader = Reader(api.url).start()
     try:
@@ -145,13 +150,17 @@ def _run_writers(
     finally:
         records = writers.stop()
         reads = reader.stop()
+        with neo4j.driver() as driver:
+            committed = feed_seqs(driver)
+        follower.caught_up(committed[-1] if committed else 0)
+        followed = follower.stop()
         api.stop()
     for cycle in cycles:
         cycle.locate(reads, records)
     with neo4j.driver() as driver:
         verdict = check_writes(driver, records, prefix)
     logged = [*api.errors_logged(), *(f"API exited on its own with {c}" for c in api.unexpected_exits)]
-    return records, reads, cycles, verdict, started, logged
+    return records, reads, cycles, verdict, started, logged, (committed, followed)
 
 
 @pytest.mark.parametrize(
@@ -160,7 +169,9 @@ def _run_writers(
 def test_kill_under_concurrent_writers(
     neo4j: FaultNeo4j, results: list[CaseResult], tmp_path: Path, case: str, kill: KillRestart
 ) -> None:
-    records, reads, cycles, verdict, started, logged = _run_writers(neo4j, tmp_path, kill)
+    records, reads, cycles, verdict, started, logged, (committed, followed) = _run_writers(
+        neo4j, tmp_path, kill
+    )
     result = write_case(case, started, records, reads, verdict, cycles, {"api_log_errors": logged[:20]})
     results.append(result)
     print(f"\n[faults] {case}: {result.brief()}", flush=True)
@@ -169,6 +180,10 @@ def test_kill_under_concurrent_writers(
     )
     assert result.acked > 0
     _assert_truthful(verdict, records, cycles)
+    # A follower of the feed that resumed after each failure got every committed change once,
+    # in order, whatever was killed (docs/changes.md).
+    assert committed == list(range(1, len(committed) + 1)), "the sequence has a gap"
+    assert followed == committed, f"followed {len(followed)} of {len(committed)} changes"
 
 
 # -- the loader ------------------------------------------------------------------------------------
