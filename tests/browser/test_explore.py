@@ -1,6 +1,8 @@
 """/explore: the network around an entity, expanding, the side panel's sources, the analytics
 overlays, the facility map, export and the URL state, in headless chromium."""
 
+import json
+import urllib.request
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -184,3 +186,30 @@ def test_readable_on_a_phone(seeded: Driver, api: ApiProcess, page: Watched) -> 
     graph = page.page.locator("#graph").bounding_box()
     assert graph is not None and graph["width"] >= 380 and graph["height"] >= 300
     page.shot("explore-phone", full_page=False)
+
+
+def test_recent_changes_of_what_is_in_view_arrive_live(
+    seeded: Driver, api: ApiProcess, page: Watched, keys: dict[str, str]
+) -> None:
+    # The panel follows the change feed (subscription over SSE) for the entities drawn: a write
+    # to one of them through the API shows up without a reload. (The next test's `seeded` puts
+    # the curated entry back.)
+    page.page.goto(f"{api.url}/explore?focus=openai")
+    page.idle()
+    assert page.page.locator("#changes").is_hidden()
+    page.page.wait_for_timeout(1500)  # the stream is open
+    body = json.dumps(
+        {
+            "query": "mutation($input: CompanyInput!) { upsertCompany(input: $input) { __typename } }",
+            "variables": {"input": {"id": "nvidia", "description": "Changed while the explorer watched."}},
+        }
+    ).encode()
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {keys['editor']}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{api.url}/graphql", body, headers), timeout=30) as r:
+        assert json.loads(r.read())["data"]["upsertCompany"]["__typename"] == "Written"
+    item = page.page.locator('#changes-list li[data-entity="nvidia"]')
+    item.wait_for(timeout=15_000)
+    text = item.inner_text()
+    assert "upsert: description" in text and "test-editor" in text
+    assert page.page.locator("#changes").is_visible()
+    assert not page.external and not page.errors

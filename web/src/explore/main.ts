@@ -6,6 +6,7 @@
 
 import "./explore.css";
 
+import { followChanges } from "./changes";
 import { applies, OVERLAYS, runOverlay, type Overlay, type OverlayResult } from "./analytics";
 import { byId, fill, h } from "./dom";
 import { download, svgBlob, svgToPng } from "./export";
@@ -110,6 +111,10 @@ function applyFilters(): void {
 }
 
 function listInView(): void {
+  followChanges(
+    graph.nodes().map((node) => node.id),
+    (id) => void busy(() => selectAndShow(id)),
+  );
   if (state.view === "facilities") {
     if (facilityMap) listFacilities(facilityMap, (id) => void busy(() => select(id)));
     return;
