@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"  # a POST body that is not JSON (HTTP 415)
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"  # body over API_MAX_BODY_BYTES (HTTP 413)
     RATE_LIMITED = "RATE_LIMITED"  # over the caller's rate (HTTP 429)
+    CURSOR_EXPIRED = "CURSOR_EXPIRED"  # a feed cursor older than what the feed keeps
     INTERNAL = "INTERNAL"  # anything else, masked
 
 

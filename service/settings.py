@@ -96,6 +96,17 @@ class Settings(BaseSettings):
     api_introspection: bool = Field(
         default=True, description="Answer introspection queries (__schema, __type); false refuses them."
     )
+    feed_retain_days: int = Field(
+        default=0,
+        ge=0,
+        description="Days the change feed keeps an event (0: forever); older ones are pruned.",
+    )
+    feed_retain_changes: int = Field(
+        default=0, ge=0, description="Most recent events the change feed keeps (0: all)."
+    )
+    feed_prune_seconds: float = Field(
+        default=300.0, gt=0, description="How often each API process prunes the feed when it has a limit."
+    )
 
     @property
     def cors_origins(self) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ from service.api.roots import Root
 from service.api.schema import Api
 from service.api.selections import SelectionReader, included
 from service.api.shaping import ShapeError, Shapes
-from service.api.streams import FeedHead, SharedReads, change_stream
+from service.api.streams import FeedHead, SharedReads, change_stream, expired_cursor
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.selection import Selection
@@ -102,6 +102,7 @@ class Engine:
         read: Read,
         store: edits.Store,
         read_only: bool = False,
+        feed: FeedHead | None = None,
     ) -> Result:
         plan = await self.planner.plan(query, operation_name)
         if isinstance(plan, Refusal):
@@ -126,7 +127,7 @@ class Engine:
             return await mutate(
                 self.api.mutations, self.filter_limits, plan, prepared, principal, read, store
             )
-        return await self._query(plan, prepared, variables or {}, read)
+        return await self._query(plan, prepared, variables or {}, read, feed)
 
     # -- preparing (once per plan and set of variables) --------------------------------------------
 
@@ -208,13 +209,15 @@ class Engine:
 
     # -- queries ---------------------------------------------------------------------------------
 
-    async def _query(self, plan: Plan, prepared: Prepared, variables: dict[str, Any], read: Read) -> Result:
+    async def _query(
+        self, plan: Plan, prepared: Prepared, variables: dict[str, Any], read: Read, feed: FeedHead | None
+    ) -> Result:
         result = Result({}, operation=plan.name)
         errors: list[dict[str, Any]] = []
         compiled = [f for f in prepared.fields if f.statement is not None]
         values: dict[str, Any] = {}
         if compiled:
-            runs = [self._run(f, read) for f in compiled]
+            runs = [self._run(f, read, feed) for f in compiled]
             done = [await runs[0]] if len(runs) == 1 else await asyncio.gather(*runs)
             for done_root, (ran, failed) in zip(compiled, done, strict=True):
                 values[done_root.key] = ran
@@ -243,9 +246,19 @@ class Engine:
                 data[root.key] = value
         return answer(result, data, errors, prepared.cost)
 
-    async def _run(self, root: RootField, read: Read) -> tuple[Any, tuple[str, str] | None]:
+    async def _run(
+        self, root: RootField, read: Read, feed: FeedHead | None
+    ) -> tuple[Any, tuple[str, str] | None]:
         assert root.statement is not None and root.shaper is not None
         try:
+            # The feed's cursors can outlive what it keeps: say so rather than skip silently.
+            gone = (
+                await expired_cursor(root.selection.args, feed)
+                if root.selection.name == "changes" and feed
+                else None
+            )
+            if gone:
+                return None, (ErrorCode.CURSOR_EXPIRED, gone)
             return root.shaper(await read(root.statement, False)), None
         except ShapeError as error:
             return None, classify(error, root.key)

@@ -16,8 +16,11 @@ from service.api.outcomes import Read, RootField
 from service.api.roots import Root
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
+from service.compiler.paging import parse_page
 from service.compiler.selection import Selection
 from service.compiler.statement import Statement
+from service.domain.catalog import CATALOG
+from service.errors import ErrorCode
 
 PAGE = 100  # changes read per statement
 RETRY_S = 1.0  # after a failed read (Neo4j away), before the stream reads again
@@ -53,11 +56,35 @@ class SharedReads:
 
 
 class FeedHead(Protocol):
-    """Where the feed is: the last committed seq, and a way to wait for a later one."""
+    """Where the feed is: the last committed seq, up to which seq it was pruned, and a way to
+    wait for a later one."""
 
     async def head(self) -> int: ...
 
+    async def pruned(self) -> int: ...
+
     async def wait_past(self, seq: int) -> None: ...
+
+
+async def expired(after: int, feed: FeedHead) -> str | None:
+    """Why resuming after `after` cannot be complete (the feed no longer keeps what follows it),
+    or None."""
+    pruned = await feed.pruned()
+    if after >= pruned:
+        return None
+    return (
+        f"The feed keeps changes after seq {pruned} only; those after {after} are partly gone. "
+        "Resync from an export (python -m seed export), then follow from the current head."
+    )
+
+
+async def expired_cursor(args: dict[str, Any], feed: FeedHead) -> str | None:
+    """`expired` for the `changes` query's `after` cursor (None without one)."""
+    if args.get("after") is None:
+        return None
+    orders = CATALOG.orders["Change"]
+    page = parse_page({"after": args["after"]}, orders.keys, orders.default)
+    return None if page.after is None else await expired(int(page.after[0]), feed)
 
 
 async def change_stream(
@@ -71,6 +98,9 @@ async def change_stream(
     """Each matching change as an execution result (`{"data": {key: change}}`), forever."""
     assert root.shaper is not None
     args = root.selection.args
+    if args.get("afterSeq") is not None and (gone := await expired(args["afterSeq"], feed)):
+        yield {"errors": [error_entry(gone, ErrorCode.CURSOR_EXPIRED, [root.key])]}
+        return
     last: int = args["afterSeq"] if args.get("afterSeq") is not None else await feed.head()
     nodes = [*root.selection.children, Selection("seq", _SEQ)]
     more = Selection("pageInfo", "pageInfo", {}, [Selection("hasNextPage", "hasNextPage")])

@@ -5,7 +5,7 @@ it added and removed. Shared by the API's edits (one event per write) and the cu
 import json
 from typing import Any
 
-from neo4j import ManagedTransaction
+from neo4j import AsyncDriver, ManagedTransaction
 from pydantic import ValidationError
 
 from service.domain.catalog import CATALOG
@@ -118,3 +118,30 @@ def record_load_summary(tx: ManagedTransaction, reason: str) -> None:
     """One event for a load too large to list (staged, bulk): what it was, by the loader."""
     summary = {"type": "Load", "action": "load", "key_id": LOADER, "key_name": LOADER, "reason": reason}
     record_load_changes(tx, [{**summary, "entity": None, "fields": []}])
+
+
+# Up to which seq the feed has been pruned: kept on the sequence node, so every process and
+# every client sees one answer. The cutoff only ever grows.
+_CUTOFF = (
+    "MATCH (s:Sequence {name: 'changes'}) "
+    "CALL () { MATCH (c:Change) WHERE $days > 0 AND c.at < datetime() - duration({days: $days}) "
+    "RETURN max(c.seq) AS by_age } "
+    "WITH s, CASE WHEN $count > 0 THEN s.value - $count ELSE 0 END AS by_count, "
+    "coalesce(by_age, 0) AS by_age "
+    "WITH s, CASE WHEN by_count > by_age THEN by_count ELSE by_age END AS cutoff "
+    "SET s.pruned = CASE WHEN coalesce(s.pruned, 0) > cutoff THEN s.pruned ELSE cutoff END "
+    "RETURN s.pruned AS pruned"
+)
+_DELETE = "MATCH (c:Change) WHERE c.seq <= $cutoff CALL (c) { DETACH DELETE c } IN TRANSACTIONS OF 5000 ROWS"
+
+
+async def prune(driver: AsyncDriver, database: str, days: int, count: int) -> int:
+    """Drop the events older than `days` or beyond the newest `count` (0: no such limit) — and
+    with them those entries of the entities' history; returns the seq up to which none is kept."""
+    async with driver.session(database=database) as session:
+        result = await session.run(_CUTOFF, days=days, count=count)
+        record = await result.single()
+        cutoff = int(record["pruned"]) if record is not None and record["pruned"] is not None else 0
+        if cutoff:
+            await (await session.run(_DELETE, cutoff=cutoff)).consume()
+    return cutoff

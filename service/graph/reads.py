@@ -29,11 +29,17 @@ async def read_result(
     return record["result"] if record is not None else None
 
 
-async def feed_head(driver: AsyncDriver, database: str, timeout: float) -> int:
-    """The change feed's last committed sequence number (0 before any change)."""
+async def feed_head(driver: AsyncDriver, database: str, timeout: float) -> tuple[int, int]:
+    """The change feed's last committed sequence number and the one up to which it was pruned
+    (0 and 0 before any change)."""
     async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
         result = await session.run(
-            Query("MATCH (s:Sequence {name: 'changes'}) RETURN s.value AS value", timeout=timeout)
+            Query(
+                "MATCH (s:Sequence {name: 'changes'}) RETURN s.value AS value, s.pruned AS pruned",
+                timeout=timeout,
+            )
         )
         record = await result.single()
-    return int(record["value"]) if record is not None and record["value"] is not None else 0
+    if record is None:
+        return 0, 0
+    return int(record["value"] or 0), int(record["pruned"] or 0)

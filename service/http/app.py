@@ -5,6 +5,7 @@ other routes are a small Starlette app: health, metrics and the explorer page. N
 served: no OpenAPI or Swagger pages, which would load scripts from elsewhere.
 """
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from service.api.schema import build_api
 from service.compiler.filters import FilterLimits
 from service.compiler.statement import Statement
 from service.graph import edits
+from service.graph.changes import prune
 from service.graph.driver import open_driver
 from service.graph.keys import find_key
 from service.graph.reads import feed_head, read_result
@@ -57,6 +59,23 @@ def engine_for(settings: Settings) -> Engine:
     return Engine(build_api(), limits, filter_limits, settings.api_introspection)
 
 
+def _retains(settings: Settings) -> bool:
+    return bool(settings.feed_retain_days or settings.feed_retain_changes)
+
+
+async def _prune_feed(driver: AsyncDriver, settings: Settings) -> None:
+    """Keep the change feed within FEED_RETAIN_DAYS / FEED_RETAIN_CHANGES. Every process does
+    it; pruning is idempotent, so they need no coordination."""
+    while True:
+        try:
+            await prune(
+                driver, settings.neo4j_database, settings.feed_retain_days, settings.feed_retain_changes
+            )
+        except Exception as error:  # Neo4j away: the next round tries again
+            log.warning("pruning the change feed failed: %r", error)
+        await asyncio.sleep(settings.feed_prune_seconds)
+
+
 def create_app(settings: Settings) -> "App":
     state: dict[str, AsyncDriver] = {}
 
@@ -70,9 +89,12 @@ def create_app(settings: Settings) -> "App":
             # answers, then the driver's pool connects by itself.
             log.warning("Neo4j at %s is not reachable yet: %s", settings.neo4j_uri, error)
         state["driver"] = app.state.driver = driver
+        pruning = asyncio.create_task(_prune_feed(driver, settings)) if _retains(settings) else None
         try:
             yield
         finally:
+            if pruning is not None:
+                pruning.cancel()
             await driver.close()
 
     async def read(statement: Statement, causal: bool) -> Any:

@@ -14,17 +14,23 @@ POLL_S = 0.1
 
 
 class FeedClock:
-    def __init__(self, read_head: Callable[[], Awaitable[int]], interval: float = POLL_S) -> None:
+    def __init__(self, read_head: Callable[[], Awaitable[tuple[int, int]]], interval: float = POLL_S) -> None:
         self._read_head = read_head
         self._interval = interval
         self._head = 0
+        self._pruned = 0
         self._moved = asyncio.Event()
         self._waiting = 0
         self._poller: asyncio.Task[None] | None = None
 
     async def head(self) -> int:
-        self._head = await self._read_head()
+        self._head, self._pruned = await self._read_head()
         return self._head
+
+    async def pruned(self) -> int:
+        """The seq up to which the feed keeps nothing (0: it keeps everything)."""
+        self._head, self._pruned = await self._read_head()
+        return self._pruned
 
     async def wait_past(self, seq: int) -> None:
         """Return once a change after `seq` has committed."""
@@ -43,7 +49,7 @@ class FeedClock:
     async def _poll(self) -> None:
         while self._waiting > 0:
             try:
-                head = await self._read_head()
+                head, self._pruned = await self._read_head()
             except Exception as error:  # Neo4j away: keep the last head, try again
                 log.debug("feed head: %r", error)
                 head = self._head

@@ -226,6 +226,7 @@ class GraphQLApp:
             read=self.read,
             store=self.store(),
             read_only=method == "GET",
+            feed=self.feed,
         )
         record.operation = self.labels(result.operation)
         record.statements, record.error_codes = result.statements, result.error_codes

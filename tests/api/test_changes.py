@@ -4,7 +4,9 @@ commit order under concurrent writers; pages resume from a cursor; filters and `
 
 import json
 import threading
+import time
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
@@ -13,13 +15,14 @@ from seed.cli import DATA_DIR
 from seed.loader import load_curated
 from seed.validate import load_dataset
 from service.domain.entities import Company, Source, Sourced
-from tests.support import ApiProcess, graphql, seed_only, wipe
+from tests.support import ApiProcess, Neo4jServer, graphql, seed_only, wipe
 
 FEED = """query Feed($where: ChangeWhere, $near: ID, $within: Int! = 1, $first: Int! = 100, $after: String) {
   changes(where: $where, near: $near, within: $within, first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { seq entity type action version keyName reason fields
       linksAdded { relationship id type } linksRemoved { relationship id type } } } }"""
+RESUME = "subscription($after: Int) { changes(afterSeq: $after) { seq } }"
 UPSERT = """mutation($input: CompanyInput!) { upsertCompany(input: $input) { __typename } }"""
 QUOTE = "The company says it makes artificial intelligence servers in Mount Pleasant."
 
@@ -155,3 +158,34 @@ def test_concurrent_writers_commit_in_sequence_order_and_a_reader_never_sees_a_g
     # A reader following the feed while writers commit saw every event once, in order, with no
     # number skipped: nothing committed later below a number it had already seen.
     assert seen == list(range(start + 1, start + writers * each + 1))
+
+
+def test_a_pruned_feed_refuses_cursors_from_before_what_it_keeps(
+    neo4j_server: Neo4jServer, seeded: Driver, keys: dict[str, str], tmp_path: Path
+) -> None:
+    env = {"FEED_RETAIN_CHANGES": "3", "FEED_PRUNE_SECONDS": "0.2"}
+    api = ApiProcess(neo4j_server, tmp_path / "api.log", env)
+    try:
+        post(api, UPSERT, {"input": company("test-feed-old", "Old")}, keys["editor"])
+        page = graphql(api.url, FEED, {"first": 1})["data"]["changes"]
+        old_cursor, old_seq = page["pageInfo"]["endCursor"], page["nodes"][0]["seq"]
+        for n in range(5):
+            post(api, UPSERT, {"input": company(f"test-feed-new-{n}", f"New {n}")}, keys["editor"])
+        deadline = time.monotonic() + 20
+        while len(kept := feed(api)) > 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [e["entity"] for e in kept] == ["test-feed-new-2", "test-feed-new-3", "test-feed-new-4"]
+        answer = graphql(api.url, FEED, {"after": old_cursor})
+        [error] = answer["errors"]
+        assert error["extensions"]["code"] == "CURSOR_EXPIRED" and "export" in error["message"]
+        # A subscription resuming from there is told the same, over SSE.
+        body = json.dumps({"query": RESUME, "variables": {"after": old_seq}}).encode()
+        headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+        request = urllib.request.Request(f"{api.url}/graphql", body, headers)
+        with urllib.request.urlopen(request, timeout=30) as stream:
+            line = next(line for line in stream if line.startswith(b"data: "))
+        assert json.loads(line[6:])["errors"][0]["extensions"]["code"] == "CURSOR_EXPIRED"
+        # From what is kept, it works.
+        assert feed(api, after=None, where={"seq": {"gt": kept[0]["seq"]}})[0]["entity"] == "test-feed-new-3"
+    finally:
+        api.stop()
