@@ -35,24 +35,17 @@ class SharedReads:
 
     def __init__(self, read: Read) -> None:
         self._read = read
-        self._flying: dict[tuple[str, bytes], asyncio.Future[Any]] = {}
+        self._flying: dict[tuple[str, bytes], asyncio.Task[Any]] = {}
 
     async def __call__(self, statement: Statement) -> Any:
         key = (statement.text, orjson.dumps(statement.params, option=orjson.OPT_SORT_KEYS))
-        if (flying := self._flying.get(key)) is not None:
-            return await asyncio.shield(flying)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        future.add_done_callback(lambda done: done.cancelled() or done.exception())
-        self._flying[key] = future
-        try:
-            result = await self._read(statement, False)
-            future.set_result(result)
-            return result
-        except BaseException as error:
-            future.set_exception(error)
-            raise
-        finally:
-            del self._flying[key]
+        flying = self._flying.get(key)
+        if flying is None:
+            # A task of its own: a subscriber that goes away does not cancel the others' read.
+            flying = asyncio.ensure_future(self._read(statement, False))
+            self._flying[key] = flying
+            flying.add_done_callback(lambda _: self._flying.pop(key, None))
+        return await asyncio.shield(flying)
 
 
 class FeedHead(Protocol):
