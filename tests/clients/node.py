@@ -37,3 +37,12 @@ def run_script(
     # The script's exit code and its verdict must agree, or the harness itself is broken.
     assert (done.returncode == 0) == (report.get("ok") is True), (done.returncode, report, done.stderr)
     return report
+
+
+def run_check(script: str, url: str, name: str, key: str = "") -> dict[str, Any]:
+    """One named check of a script (SUPPLYGRAPH_CHECKS), failing the test with its report."""
+    report = run_script(script, url, env={"SUPPLYGRAPH_CHECKS": name, "SUPPLYGRAPH_API_KEY": key})
+    result: dict[str, Any] = report.get("checks", {}).get(name, report)
+    if result.get("ok") is not True:
+        pytest.fail(f"{script} check {name!r} failed:\n{json.dumps(result, indent=2)}")
+    return result

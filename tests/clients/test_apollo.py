@@ -1,23 +1,16 @@
 """Apollo Client 4 (InMemoryCache, relayStylePagination, HttpLink) against the real server: each
 test runs one check of js/apollo.mjs and reads the JSON it printed."""
 
-import json
 from typing import Any
 
-import pytest
 from neo4j import Driver
 
-from tests.clients.node import run_script
+from tests.clients.node import run_check
 from tests.support import ApiProcess
 
 
 def _check(api: ApiProcess, name: str, key: str = "") -> dict[str, Any]:
-    env = {"SUPPLYGRAPH_CHECKS": name, "SUPPLYGRAPH_API_KEY": key}
-    report = run_script("apollo.mjs", f"{api.url}/graphql", env=env)
-    result: dict[str, Any] = report.get("checks", {}).get(name, report)
-    if result.get("ok") is not True:
-        pytest.fail(f"Apollo check {name!r} failed:\n{json.dumps(result, indent=2)}")
-    return result
+    return run_check("apollo.mjs", f"{api.url}/graphql", name, key)
 
 
 def test_pages_through_companies_with_fetch_more(api: ApiProcess, seeded: Driver) -> None:

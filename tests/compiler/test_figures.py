@@ -2,7 +2,6 @@
 reads back as written (company, metric, money or quantity, dates, quotes), each company lists its
 own, and the filters (metric, qualifier, unit, dates, amount) answer what the data file says."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -11,9 +10,9 @@ from neo4j import Driver
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
 from service.domain.entities import Figure
+from tests.compiler.pages import Run, every_page
 from tests.support import seed_only
 
-Run = Callable[..., Awaitable[dict[str, Any]]]
 FIGURES = [e for e in load_dataset(DATA_DIR).section("figures") if isinstance(e, Figure)]
 PAGE = """query($w: FigureWhere, $a: String) { figures(where: $w, first: 100, after: $a) {
   pageInfo { hasNextPage endCursor }
@@ -28,16 +27,7 @@ def graph(driver: Driver) -> Driver:
 
 
 async def _all(engine: Run, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = []
-    after = None
-    while True:
-        payload = await engine(PAGE, {"w": where, "a": after})
-        assert "errors" not in payload, payload
-        page = payload["data"]["figures"]
-        nodes += page["nodes"]
-        if not page["pageInfo"]["hasNextPage"]:
-            return nodes
-        after = page["pageInfo"]["endCursor"]
+    return await every_page(engine, PAGE, "figures", {"w": where})
 
 
 def test_the_data_has_money_and_quantity_figures() -> None:

@@ -3,7 +3,6 @@ the data file reads back as written, each holder, held company or facility and d
 own, the filters answer what the data says, and no stake is left as a percent capacity."""
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -12,9 +11,9 @@ from neo4j import Driver
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
 from service.domain.entities import Facility, Partnership, Stake
+from tests.compiler.pages import Run, every_page
 from tests.support import seed_only
 
-Run = Callable[..., Awaitable[dict[str, Any]]]
 DATASET = load_dataset(DATA_DIR)
 STAKES = [e for e in DATASET.section("stakes") if isinstance(e, Stake)]
 LABELS = {e.id: type(e).__name__ for e in DATASET.sourced()}
@@ -30,16 +29,7 @@ def graph(driver: Driver) -> Driver:
 
 
 async def _all(engine: Run, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = []
-    after = None
-    while True:
-        payload = await engine(PAGE, {"w": where, "a": after})
-        assert "errors" not in payload, payload
-        page = payload["data"]["stakes"]
-        nodes += page["nodes"]
-        if not page["pageInfo"]["hasNextPage"]:
-            return nodes
-        after = page["pageInfo"]["endCursor"]
+    return await every_page(engine, PAGE, "stakes", {"w": where})
 
 
 def test_stakes_are_never_percent_capacities_of_their_deal() -> None:

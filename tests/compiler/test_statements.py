@@ -3,7 +3,6 @@ read back as written (speaker, date, subjects, words, quotes), and every view of
 about what, filters) answers what the data files say."""
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -12,9 +11,9 @@ from neo4j import Driver
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
 from service.domain.entities import Statement
+from tests.compiler.pages import Run, every_page
 from tests.support import seed_only
 
-Run = Callable[..., Awaitable[dict[str, Any]]]
 STATEMENTS = [e for e in load_dataset(DATA_DIR).section("statements") if isinstance(e, Statement)]
 LABELS = {e.id: type(e).__name__ for e in load_dataset(DATA_DIR).sourced()}
 
@@ -30,17 +29,6 @@ async def _data(engine: Run, query: str, variables: dict[str, Any] | None = None
     return payload["data"]
 
 
-async def _pages(engine: Run, query: str, root: str, variables: dict[str, Any]) -> list[dict[str, Any]]:
-    nodes: list[dict[str, Any]] = []
-    after = None
-    while True:
-        page = (await _data(engine, query, {**variables, "a": after}))[root]
-        nodes += page["nodes"]
-        if not page["pageInfo"]["hasNextPage"]:
-            return nodes
-        after = page["pageInfo"]["endCursor"]
-
-
 def test_the_data_has_statements_by_people_and_companies() -> None:
     speakers = {LABELS[s.speaker] for s in STATEMENTS}
     assert len(STATEMENTS) > 50 and speakers == {"Person", "Company"}
@@ -51,7 +39,7 @@ async def test_every_statement_reads_back_as_the_data_file_says(graph: Driver, e
       nodes { id on onPrecision text speaker { __typename ... on Node { id } }
         about(first: 100) { nodes { __typename ... on Node { id } } }
         sources(first: 100) { nodes { quote source { id } } } } } }"""
-    found = {n["id"]: n for n in await _pages(engine, query, "statements", {})}
+    found = {n["id"]: n for n in await every_page(engine, query, "statements", {})}
     assert set(found) == {s.id for s in STATEMENTS}
     for statement in STATEMENTS:
         node = found[statement.id]
@@ -92,7 +80,7 @@ async def test_statements_filtered_by_speaker_subject_date_and_words(graph: Driv
       { pageInfo { hasNextPage endCursor } nodes { id } } }"""
 
     async def ids(where: dict[str, Any]) -> set[str]:
-        return {n["id"] for n in await _pages(engine, query, "statements", {"w": where})}
+        return {n["id"] for n in await every_page(engine, query, "statements", {"w": where})}
 
     for speaker in sorted({s.speaker for s in STATEMENTS}):
         expected = {s.id for s in STATEMENTS if s.speaker == speaker}
