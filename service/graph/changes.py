@@ -102,13 +102,14 @@ def record_load_changes(tx: ManagedTransaction, changes: list[dict[str, Any]]) -
     it still exists (a removed entity's event stands alone)."""
     if not changes:
         return
+    # A load's event is named by its seq ("openai@load12"): the API's are by version ("openai@3").
     tx.run(
         f"{NEXT_SEQ} size($changes) "
         "WITH sequence.value - size($changes) AS base "
         "UNWIND range(0, size($changes) - 1) AS i WITH base, i, $changes[i] AS change "
         "OPTIONAL MATCH (n:Entity {id: change.entity}) "
         "CREATE (c:Change) SET c = change, c.at = datetime(), c.seq = base + i + 1, "
-        "c.id = change.entity + '@' + toString(base + i + 1), c.version = coalesce(n.version, 0) "
+        "c.id = change.entity + '@load' + toString(base + i + 1), c.version = coalesce(n.version, 0) "
         "FOREACH (_ IN CASE WHEN n IS NULL THEN [] ELSE [1] END | CREATE (n)-[:HAS_CHANGE]->(c))",
         changes=changes,
     ).consume()
