@@ -5,6 +5,7 @@ Each list is ordered and limited inside its own `CALL (vars) { ... }`, which end
 aggregation, so it always yields exactly one row and never drops the row it hangs from.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,15 +40,15 @@ class Everything:
     within: int = 1
 
 
-class Lists(Names):
+class Lists(Names, ABC):
     """The related-objects half of the compiler; `object` is the projection's."""
 
     filters: FilterCompiler
 
+    @abstractmethod
     def object(
         self, type_name: str, binding: Binding, selections: list[Selection], scope: Scope, prefix: str = ""
-    ) -> str:
-        raise NotImplementedError
+    ) -> str: ...
 
     def related(
         self,

@@ -4,14 +4,12 @@ own, and the filters (metric, qualifier, unit, dates, amount) answer what the da
 
 from typing import Any
 
-import pytest
 from neo4j import Driver
 
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
 from service.domain.entities import Figure
 from tests.compiler.pages import Run, every_page
-from tests.support import seed_only
 
 FIGURES = [e for e in load_dataset(DATA_DIR).section("figures") if isinstance(e, Figure)]
 PAGE = """query($w: FigureWhere, $a: String) { figures(where: $w, first: 100, after: $a) {
@@ -19,11 +17,6 @@ PAGE = """query($w: FigureWhere, $a: String) { figures(where: $w, first: 100, af
   nodes { id metric asOf asOfPrecision target targetPrecision company { id }
     value { amount currency usd qualifier } quantity { amount unit qualifier }
     sources(first: 20) { nodes { quote source { id } } } } } }"""
-
-
-@pytest.fixture(scope="module")
-def graph(driver: Driver) -> Driver:
-    return seed_only(driver)
 
 
 async def _all(engine: Run, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:

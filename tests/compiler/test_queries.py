@@ -14,15 +14,9 @@ from neo4j import Driver
 from service.api.filters import EQUALITY, OPERATORS
 from service.domain.catalog import CATALOG, ENTITY_LABELS, DateText, Leaf, Prop, PropFilter
 from service.domain.declare import plural
-from tests.support import seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
 LISTED = ENTITY_LABELS  # every entity type of the catalog
-
-
-@pytest.fixture(scope="module")
-def graph(driver: Driver) -> Driver:
-    return seed_only(driver)
 
 
 async def _data(engine: Run, query: str, variables: dict[str, Any] | None = None) -> Any:

@@ -5,14 +5,12 @@ own, the filters answer what the data says, and no stake is left as a percent ca
 from collections import defaultdict
 from typing import Any
 
-import pytest
 from neo4j import Driver
 
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
 from service.domain.entities import Facility, Partnership, Stake
 from tests.compiler.pages import Run, every_page
-from tests.support import seed_only
 
 DATASET = load_dataset(DATA_DIR)
 STAKES = [e for e in DATASET.section("stakes") if isinstance(e, Stake)]
@@ -21,11 +19,6 @@ PAGE = """query($w: StakeWhere, $a: String) { stakes(where: $w, first: 100, afte
   pageInfo { hasNextPage endCursor }
   nodes { id type percent qualifier holder { id } held { __typename ... on Node { id } }
     partnership { id } sources(first: 20) { nodes { quote source { id } } } } } }"""
-
-
-@pytest.fixture(scope="module")
-def graph(driver: Driver) -> Driver:
-    return seed_only(driver)
 
 
 async def _all(engine: Run, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -5,22 +5,15 @@ about what, filters) answers what the data files say."""
 from collections import defaultdict
 from typing import Any
 
-import pytest
 from neo4j import Driver
 
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
 from service.domain.entities import Statement
 from tests.compiler.pages import Run, every_page
-from tests.support import seed_only
 
 STATEMENTS = [e for e in load_dataset(DATA_DIR).section("statements") if isinstance(e, Statement)]
 LABELS = {e.id: type(e).__name__ for e in load_dataset(DATA_DIR).sourced()}
-
-
-@pytest.fixture(scope="module")
-def graph(driver: Driver) -> Driver:
-    return seed_only(driver)
 
 
 async def _data(engine: Run, query: str, variables: dict[str, Any] | None = None) -> Any:

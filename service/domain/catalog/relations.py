@@ -1,6 +1,8 @@
 """The relations of the model as clients see them: refs, link objects, their inverses, peers
 and the derived company links, each shown on the types at both ends."""
 
+from abc import ABC, abstractmethod
+
 from service.domain.catalog.declarations import (
     Decl,
     currents,
@@ -45,20 +47,20 @@ __all__ = ["SUBJECT_LABELS", "Relations"]
 _ITEM_ORDER = "ORDER"  # link objects have one order, their own
 
 
-class Relations:
-    """The relation-building half of the catalog's builder."""
+class Relations(ABC):
+    """The relation-building half of the catalog's builder; the other half makes the types."""
 
     catalog: Catalog
     later: list[tuple[str, OutField]]
 
-    def enum(self, named: Named_) -> Named_:
-        raise NotImplementedError
+    @abstractmethod
+    def enum(self, named: Named_) -> Named_: ...
 
-    def value_type(self, model: type[Model], name: str | None = None) -> OutType:
-        raise NotImplementedError
+    @abstractmethod
+    def value_type(self, model: type[Model], name: str | None = None) -> OutType: ...
 
-    def leaf_fields(self, out: OutType, decl: Decl, on: str, prefix: str = "") -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def leaf_fields(self, out: OutType, decl: Decl, on: str, prefix: str = "") -> None: ...
 
     def _show(self, on: str, out_field: OutField) -> None:
         self.later.append((on, out_field))
