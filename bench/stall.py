@@ -109,7 +109,9 @@ def phase(url: str, seconds: float, attackers: int) -> dict[str, float]:
     }
 
 
-def own_stack(work: Path) -> tuple[str, list[subprocess.Popen[bytes]], object]:
+def own_stack(
+    work: Path, extra_env: dict[str, str] | None = None
+) -> tuple[str, list[subprocess.Popen[bytes]], object]:
     sys.path.insert(0, str(REPO))
     from neo4j_local import LocalNeo4j
     from neo4j_local.server import free_port
@@ -125,6 +127,7 @@ def own_stack(work: Path) -> tuple[str, list[subprocess.Popen[bytes]], object]:
         "NEO4J_PASSWORD": PASSWORD,
         "API_RATE_LIMIT_ANONYMOUS": "0",
         "API_REQUEST_LOG": "false",
+        **(extra_env or {}),
     }
     subprocess.run([sys.executable, "-m", "seed"], cwd=REPO, env=env, check=True, capture_output=True)
     port = free_port()

@@ -26,6 +26,8 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"  # body over API_MAX_BODY_BYTES (HTTP 413)
     RATE_LIMITED = "RATE_LIMITED"  # over the caller's rate (HTTP 429)
     CURSOR_EXPIRED = "CURSOR_EXPIRED"  # a feed cursor older than what the feed keeps
+    NOT_FOUND = "NOT_FOUND"  # a watch or webhook id that does not exist (or is not the caller's)
+    CONFLICT = "CONFLICT"  # the change clashes with what exists (a watch that webhooks follow)
     INTERNAL = "INTERNAL"  # anything else, masked
 
 

@@ -107,6 +107,32 @@ class Settings(BaseSettings):
     feed_prune_seconds: float = Field(
         default=300.0, gt=0, description="How often each API process prunes the feed when it has a limit."
     )
+    webhooks_deliver: bool = Field(
+        default=True, description="This process delivers webhooks (processes share the work by leases)."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="How long one delivery may take before it counts as failed."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=2.0, gt=0, description="Wait before the first retry; it doubles with each failed attempt."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=600.0, gt=0, description="Longest wait between two attempts."
+    )
+    webhook_max_attempts: int = Field(
+        default=15,
+        ge=1,
+        description="Attempts at one event before the webhook is disabled (an admin re-enables it; "
+        "delivery resumes from that event).",
+    )
+    webhook_lease_seconds: float = Field(
+        default=30.0, gt=0, description="How long a process holds a webhook after it last renewed its lease."
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook URLs on loopback, private, link-local and other internal addresses "
+        "(for tests and closed networks only).",
+    )
 
     @property
     def cors_origins(self) -> tuple[str, ...]:

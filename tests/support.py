@@ -110,6 +110,8 @@ class ApiProcess:
         env = {**os.environ, **server.env(), "API_PORT": str(self.port), "API_HOST": "127.0.0.1"}
         # Every test request comes from 127.0.0.1: the rate limits are off unless a test sets them.
         env.update({"API_RATE_LIMIT_ANONYMOUS": "0", "API_RATE_LIMIT_KEYED": "0"})
+        # Webhooks are delivered only by the processes of the tests that want them.
+        env["WEBHOOKS_DELIVER"] = "false"
         env.update(extra_env or {})
         self.log = log
         self._log = log.open("wb")
@@ -144,13 +146,14 @@ def api_key(driver: Driver, name: str, role: Role) -> str:
     return key.text
 
 
-def graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+def graphql(
+    url: str, query: str, variables: dict[str, Any] | None = None, key: str | None = None
+) -> dict[str, Any]:
     import json
 
     body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    request = urllib.request.Request(
-        f"{url}/graphql", data=body, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+    request = urllib.request.Request(f"{url}/graphql", data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         result: dict[str, Any] = json.loads(response.read())
     return result

@@ -32,6 +32,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 
 from service.api.errors import classify, error_entry
+from service.api.follows import Call, FollowOptions
 from service.api.limits import nodes_cost
 from service.api.mutating import authorize, mutate
 from service.api.outcomes import Prepared, Read, Result, RootField, answer, refused
@@ -40,7 +41,7 @@ from service.api.roots import Root
 from service.api.schema import Api
 from service.api.selections import SelectionReader, included
 from service.api.shaping import ShapeError, Shapes
-from service.api.streams import FeedHead, SharedReads, change_stream, expired_cursor
+from service.api.streams import FeedHead, SharedReads, change_stream, expired_cursor, missing_watch
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.selection import Selection
@@ -54,8 +55,20 @@ _INTROSPECTION = ("__schema", "__type")
 
 
 class Engine:
-    def __init__(self, api: Api, limits: Limits, filter_limits: FilterLimits, introspection: bool) -> None:
+    def __init__(
+        self,
+        api: Api,
+        limits: Limits,
+        filter_limits: FilterLimits,
+        introspection: bool,
+        follow_options: FollowOptions | None = None,
+    ) -> None:
         self.api = api
+        self.follow_options = follow_options or FollowOptions(filter_limits)
+        # The fields that need a key's role: every mutation, and the follow fields of Query.
+        self.roles = {name: m.role for name, m in api.mutations.items()} | {
+            name: f.role for name, f in api.follows.items()
+        }
         self.schema: GraphQLSchema = api.schema
         self.limits = limits
         self.filter_limits = filter_limits
@@ -119,15 +132,22 @@ class Engine:
         prepared = self._prepared(plan, variables or {})
         if isinstance(prepared, Result):
             return prepared
+        refusal = authorize(self.roles, prepared, principal)
+        if refusal is not None:
+            refusal.operation = plan.name
+            return refusal
         if plan.kind is OperationType.MUTATION:
-            refusal = authorize(self.api.mutations, prepared, principal)
-            if refusal is not None:
-                refusal.operation = plan.name
-                return refusal
             return await mutate(
-                self.api.mutations, self.filter_limits, plan, prepared, principal, read, store
+                self.api.mutations,
+                self.api.follows,
+                self.follow_options,
+                plan,
+                prepared,
+                principal,
+                read,
+                store,
             )
-        return await self._query(plan, prepared, variables or {}, read, feed)
+        return await self._query(plan, prepared, variables or {}, read, feed, (store, principal))
 
     # -- preparing (once per plan and set of variables) --------------------------------------------
 
@@ -210,14 +230,24 @@ class Engine:
     # -- queries ---------------------------------------------------------------------------------
 
     async def _query(
-        self, plan: Plan, prepared: Prepared, variables: dict[str, Any], read: Read, feed: FeedHead | None
+        self,
+        plan: Plan,
+        prepared: Prepared,
+        variables: dict[str, Any],
+        read: Read,
+        feed: FeedHead | None,
+        caller: tuple[edits.Store, Principal | None],
     ) -> Result:
         result = Result({}, operation=plan.name)
         errors: list[dict[str, Any]] = []
-        compiled = [f for f in prepared.fields if f.statement is not None]
+        follows = {f.key for f in prepared.fields if f.error is None and f.selection.name in self.api.follows}
+        compiled = [f for f in prepared.fields if f.statement is not None or f.key in follows]
         values: dict[str, Any] = {}
         if compiled:
-            runs = [self._run(f, read, feed) for f in compiled]
+            runs = [
+                self._follow(f, read, caller) if f.key in follows else self._run(f, read, feed)
+                for f in compiled
+            ]
             done = [await runs[0]] if len(runs) == 1 else await asyncio.gather(*runs)
             for done_root, (ran, failed) in zip(compiled, done, strict=True):
                 values[done_root.key] = ran
@@ -251,17 +281,27 @@ class Engine:
     ) -> tuple[Any, tuple[str, str] | None]:
         assert root.statement is not None and root.shaper is not None
         try:
-            # The feed's cursors can outlive what it keeps: say so rather than skip silently.
-            gone = (
-                await expired_cursor(root.selection.args, feed)
-                if root.selection.name == "changes" and feed
-                else None
-            )
-            if gone:
-                return None, (ErrorCode.CURSOR_EXPIRED, gone)
+            if root.selection.name == "changes":
+                # The feed's cursors can outlive what it keeps: say so rather than skip silently.
+                if feed and (gone := await expired_cursor(root.selection.args, feed)):
+                    return None, (ErrorCode.CURSOR_EXPIRED, gone)
+                if missing := await missing_watch(root.selection.args, lambda s: read(s, False)):
+                    return None, (ErrorCode.NOT_FOUND, missing)
             return root.shaper(await read(root.statement, False)), None
         except ShapeError as error:
             return None, classify(error, root.key)
+        except Exception as error:
+            return None, classify(error, root.key)
+
+    async def _follow(
+        self, root: RootField, read: Read, caller: tuple[edits.Store, Principal | None]
+    ) -> tuple[Any, tuple[str, str] | None]:
+        """A follow field of Query (`watches`, `webhooks`): answered for the caller's key."""
+        store, principal = caller
+        assert principal is not None and root.shaper is not None  # authorize() saw to it
+        try:
+            call = Call(store, read, principal, root.selection.args, self.follow_options)
+            return root.shaper(await self.api.follows[root.selection.name].run(call)), None
         except Exception as error:
             return None, classify(error, root.key)
 

@@ -4,6 +4,7 @@ its own write transaction, and `Written.node` read back after it committed."""
 from typing import Any
 
 from service.api.errors import classify, error_entry
+from service.api.follows import Call, Follow, FollowOptions
 from service.api.mutations import Mutation, Write
 from service.api.outcomes import Prepared, Read, Result, RootField, answer, refused
 from service.api.plans import Plan
@@ -16,16 +17,14 @@ from service.errors import ErrorCode
 from service.graph import edits
 
 
-def authorize(
-    mutations: dict[str, Mutation], prepared: Prepared, principal: Principal | None
-) -> Result | None:
-    """Refuse the whole request, before anything runs, when one of its mutations needs a role
-    the caller's key does not have."""
-    needed: list[tuple[str, Role]] = []
-    for root in prepared.fields:
-        mutation: Mutation | None = mutations.get(root.selection.name)
-        if mutation is not None:
-            needed.append((root.selection.name, mutation.role))
+def authorize(roles: dict[str, Role], prepared: Prepared, principal: Principal | None) -> Result | None:
+    """Refuse the whole request, before anything runs, when one of its fields needs a role the
+    caller's key does not have (`roles`: the fields that need one)."""
+    needed = [
+        (root.selection.name, roles[root.selection.name])
+        for root in prepared.fields
+        if root.selection.name in roles
+    ]
     if not needed:
         return None
     name, role = max(needed, key=lambda pair: pair[1].rank)
@@ -40,7 +39,8 @@ def authorize(
 
 async def mutate(
     mutations: dict[str, Mutation],
-    filter_limits: FilterLimits,
+    follows: dict[str, Follow],
+    options: FollowOptions,
     plan: Plan,
     prepared: Prepared,
     principal: Principal | None,
@@ -59,16 +59,24 @@ async def mutate(
             errors.append(error_entry(root.error[1], root.error[0], [root.key]))
         else:
             assert principal is not None and root.shaper is not None
-            mutation = mutations[root.selection.name]
             try:
-                outcome = await mutation.run(store, Write(principal, root.selection.args))
-                result.statements += 1
-                written = outcome_map(outcome)
-                if isinstance(outcome, edits.Written):
-                    result.statements += await _read_back(
-                        filter_limits, root, outcome.id, written, read, errors
+                follow = follows.get(root.selection.name)
+                if follow is not None:
+                    value = root.shaper(
+                        await follow.run(Call(store, read, principal, root.selection.args, options))
                     )
-                value = root.shaper(written)
+                    result.statements += 1
+                else:
+                    outcome = await mutations[root.selection.name].run(
+                        store, Write(principal, root.selection.args)
+                    )
+                    result.statements += 1
+                    written = outcome_map(outcome)
+                    if isinstance(outcome, edits.Written):
+                        result.statements += await _read_back(
+                            options.filter_limits, root, outcome.id, written, read, errors
+                        )
+                    value = root.shaper(written)
             except Exception as error:
                 code, message = classify(error, root.key)
                 errors.append(error_entry(message, code, [root.key]))

@@ -25,6 +25,7 @@ from service.api.types import AFTER, FIRST, ORDER, WHERE, Registry, list_of, non
 from service.compiler import roots as compiled
 from service.compiler.analytics import loops, paths, rankings, tiers
 from service.compiler.analytics.common import MAX_DEPTH, Direction, FlowKind, RankingKind
+from service.compiler.lists import MAX_WITHIN
 from service.compiler.paging import MAX_PAGE
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection
@@ -102,15 +103,7 @@ def query_roots(registry: Registry) -> dict[str, Root]:
         GraphQLField(
             non_null(registry.connection("Change", "Change")),
             args={
-                "where": _arg(
-                    registry.where("Change"), "Only changes that match (entity, type, action, seq, keyName)."
-                ),
-                "near": _arg(
-                    GraphQLID, "Only changes of this entity and of those within `within` links of it."
-                ),
-                "within": _arg(
-                    non_null(GraphQLInt), f"Links from `near`, 0 to {compiled.MAX_NEAR_DEPTH}.", 1
-                ),
+                **feed_filter(registry),
                 "first": _arg(non_null(GraphQLInt), FIRST, 20),
                 "after": _arg(
                     GraphQLString, "Cursor of the last change seen (`pageInfo.endCursor`): resume from there."
@@ -125,16 +118,26 @@ def query_roots(registry: Registry) -> dict[str, Root]:
     return roots
 
 
+def feed_filter(registry: Registry) -> dict[str, GraphQLArgument]:
+    """Which changes: the arguments the feed's query, its subscription and webhooks share."""
+    return {
+        "where": _arg(
+            registry.where("Change"), "Only changes that match (entity, type, action, seq, keyName)."
+        ),
+        "near": _arg(GraphQLID, "Only changes of this entity and of those within `within` links of it."),
+        "within": _arg(non_null(GraphQLInt), f"Links from `near`, 0 to {MAX_WITHIN}.", 1),
+        "watch": _arg(
+            GraphQLID, "Only changes a saved watch follows (`saveWatch`); not together with `near`."
+        ),
+    }
+
+
 def change_subscription(registry: Registry) -> GraphQLField:
     """`subscription { changes }`: the feed's events as they commit, one per message."""
     return GraphQLField(
         non_null(registry.output("Change")),
         args={
-            "where": _arg(
-                registry.where("Change"), "Only changes that match (entity, type, action, seq, keyName)."
-            ),
-            "near": _arg(GraphQLID, "Only changes of this entity and of those within `within` links of it."),
-            "within": _arg(non_null(GraphQLInt), f"Links from `near`, 0 to {compiled.MAX_NEAR_DEPTH}.", 1),
+            **feed_filter(registry),
             "afterSeq": _arg(
                 GraphQLInt,
                 "Resume after this change (the last `seq` received): what was committed since comes "

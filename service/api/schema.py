@@ -12,6 +12,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, is_specified_scalar_type, 
 
 from service.api import filters
 from service.api.analytics_types import analytics_types
+from service.api.follows import Follow, follow_fields
 from service.api.mutations import Mutation, mutations
 from service.api.roots import Root, change_subscription, query_roots
 from service.api.types import Registry
@@ -24,6 +25,7 @@ class Api:
     schema: GraphQLSchema
     queries: dict[str, Root]
     mutations: dict[str, Mutation]
+    follows: dict[str, Follow]  # watches and webhooks: fields of Query and Mutation run by key
 
 
 def build_api() -> Api:
@@ -32,14 +34,21 @@ def build_api() -> Api:
     analytics_types(registry)
     queries = query_roots(registry)
     writes = mutations(registry)
+    follow_queries, follow_mutations = follow_fields(registry)
     query = GraphQLObjectType(
         "Query",
-        {name: root.field for name, root in queries.items()},
+        {
+            **{name: root.field for name, root in queries.items()},
+            **{name: follow.field for name, follow in follow_queries.items()},
+        },
         description="Entry points into the AI-infrastructure graph.",
     )
     mutation = GraphQLObjectType(
         "Mutation",
-        {name: write.field for name, write in writes.items()},
+        {
+            **{name: write.field for name, write in writes.items()},
+            **{name: follow.field for name, follow in follow_mutations.items()},
+        },
         description="Writes: each needs an API key (editor; retractions need admin).",
     )
     subscription = GraphQLObjectType(
@@ -50,7 +59,7 @@ def build_api() -> Api:
     )
     registry.all_outputs()  # every catalog type, reachable from a root or not
     schema = GraphQLSchema(query, mutation, subscription, types=list(registry.types.values()))
-    return Api(schema, queries, writes)
+    return Api(schema, queries, writes, {**follow_queries, **follow_mutations})
 
 
 def sdl(schema: GraphQLSchema) -> str:

@@ -6,7 +6,7 @@ nothing is kept in process memory, so any worker or replica serves any subscribe
 that comes back with `afterSeq` gets exactly what it missed."""
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, Protocol
 
 import orjson
@@ -17,12 +17,14 @@ from service.api.roots import Root
 from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.paging import parse_page
+from service.compiler.roots import watch_exists
 from service.compiler.selection import Selection
 from service.compiler.statement import Statement
 from service.domain.catalog import CATALOG
 from service.errors import ErrorCode
 
 PAGE = 100  # changes read per statement
+FILTER_ARGS = ("where", "near", "within", "watch")
 RETRY_S = 1.0  # after a failed read (Neo4j away), before the stream reads again
 _SEQ = "__seq"  # the response key under which each change's seq travels, then is removed
 
@@ -56,6 +58,10 @@ class FeedHead(Protocol):
 
     async def pruned(self) -> int: ...
 
+    async def position(self) -> tuple[int, int]:
+        """(head, pruned), read together."""
+        ...
+
     async def wait_past(self, seq: int) -> None: ...
 
 
@@ -80,6 +86,14 @@ async def expired_cursor(args: dict[str, Any], feed: FeedHead) -> str | None:
     return None if page.after is None else await expired(int(page.after[0]), feed)
 
 
+async def missing_watch(args: dict[str, Any], read: Callable[[Statement], Awaitable[Any]]) -> str | None:
+    """Why the feed's `watch` argument cannot be followed (no such watch), or None."""
+    watch = args.get("watch")
+    if watch is None or await read(watch_exists(str(watch))):
+        return None
+    return f"No watch {watch!r}: save one with saveWatch, or list yours with `watches`."
+
+
 async def change_stream(
     root: RootField,
     feed_root: Root,
@@ -94,24 +108,51 @@ async def change_stream(
     if args.get("afterSeq") is not None and (gone := await expired(args["afterSeq"], feed)):
         yield {"errors": [error_entry(gone, ErrorCode.CURSOR_EXPIRED, [root.key])]}
         return
+    if missing := await missing_watch(args, read):
+        yield {"errors": [error_entry(missing, ErrorCode.NOT_FOUND, [root.key])]}
+        return
     last: int = args["afterSeq"] if args.get("afterSeq") is not None else await feed.head()
-    nodes = [*root.selection.children, Selection("seq", _SEQ)]
-    more = Selection("pageInfo", "pageInfo", {}, [Selection("hasNextPage", "hasNextPage")])
+    pages = FeedPages(feed_root, filter_limits, read, args, root.selection.children)
     while True:
-        after = {"seq": {"gt": last}}
-        where = {"AND": [args["where"], after]} if args.get("where") else after
-        page_args = {"where": where, "near": args.get("near"), "within": args["within"], "first": PAGE}
-        selection = Selection("changes", "changes", page_args, [Selection("nodes", "nodes", {}, nodes), more])
         try:
-            statement = feed_root.compile(new_compiler(filter_limits), selection, page_args)
-            page = await read(statement)
+            nodes, more = await pages.after(last)
         except Exception as error:
             code, message = classify(error, root.key)
             yield {"errors": [error_entry(message, code, [root.key])]}
             await sleep(RETRY_S)
             continue
-        for node in page["nodes"]:
-            last = int(node[_SEQ])
-            yield {"data": {root.key: root.shaper({k: v for k, v in node.items() if k != _SEQ})}}
-        if not page["pageInfo"]["hasNextPage"]:
+        for seq, node in nodes:
+            last = seq
+            yield {"data": {root.key: root.shaper(node)}}
+        if not more:
             await feed.wait_past(last)
+
+
+class FeedPages:
+    """The pages of one filter of the feed (`where`, `near`, `within`, `watch` as the `changes`
+    root takes them), read after a seq: what subscriptions and webhooks send."""
+
+    def __init__(
+        self,
+        feed_root: Root,
+        filter_limits: FilterLimits,
+        read: Callable[[Statement], Awaitable[Any]],
+        filter_args: dict[str, Any],
+        children: list[Selection],
+    ) -> None:
+        self._root, self._limits, self._read = feed_root, filter_limits, read
+        self._filter = {k: filter_args.get(k) for k in FILTER_ARGS}
+        self._nodes = [*children, Selection("seq", _SEQ)]
+
+    async def after(self, last: int, first: int = PAGE) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
+        """(seq, change) of the matching changes after `last`, oldest first, and whether more follow."""
+        after = {"seq": {"gt": last}}
+        where = {"AND": [self._filter["where"], after]} if self._filter["where"] else after
+        args = {**self._filter, "where": where, "first": first}
+        more = Selection("pageInfo", "pageInfo", {}, [Selection("hasNextPage", "hasNextPage")])
+        selection = Selection(
+            "changes", "changes", args, [Selection("nodes", "nodes", {}, self._nodes), more]
+        )
+        page = await self._read(self._root.compile(new_compiler(self._limits), selection, args))
+        nodes = [(int(n[_SEQ]), {k: v for k, v in n.items() if k != _SEQ}) for n in page["nodes"]]
+        return nodes, bool(page["pageInfo"]["hasNextPage"])

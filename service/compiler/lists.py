@@ -28,6 +28,9 @@ from service.graph.fragments import RETRACTED, identifier, pattern, prop
 Binding = dict[str, str]  # roles ("n", "r", "person", ...) -> Cypher variables
 
 
+MAX_WITHIN = 3  # links out from `near` or a watch's entities
+
+
 @dataclass(frozen=True)
 class Everything:
     """Every entity of a type (a root list), retracted ones too when asked."""
@@ -38,6 +41,9 @@ class Everything:
     # parameter `near` names (sources and history are not links).
     near: str | None = None
     within: int = 1
+    # Changes only: those a saved watch follows (the parameter `watch` names its id). The watch
+    # is read inside the statement, so a changed watch applies to the next page.
+    watch: str | None = None
 
 
 class Lists(Names, ABC):
@@ -66,6 +72,30 @@ class Lists(Names, ABC):
         lines: list[str] = []
         keys = [start] if start else []
         match read:
+            case Everything(type=type_name, watch=str() as watch):
+                around, saved, link = self.var("y"), self.var("w"), self.var("r")
+                # The depth and the link kinds come from the watch: one branch per depth (a
+                # pattern's bounds are literals; only the branch of the watch's depth expands),
+                # the kinds as a predicate on each link.
+                kinds = f"WHERE size({saved}.rels) = 0 OR type({link}) IN {saved}.rels"
+                branches = " UNION ".join(
+                    f"WITH {saved}, start WHERE {saved}.within = {depth} MATCH "
+                    + (
+                        f"(:Entity {{id: start}})-[{link}:!SOURCED_BY&!HAS_CHANGE {kinds}]-{{0,{depth}}}"
+                        f"({around}:Entity)"
+                        if depth
+                        else f"({around}:Entity {{id: start}})"
+                    )
+                    + f" RETURN {around}"
+                    for depth in range(MAX_WITHIN + 1)
+                )
+                lines.append(
+                    f"MATCH ({saved}:Watch {{id: {watch}}}) UNWIND {saved}.entities AS start "
+                    f"CALL ({saved}, start) {{ {branches} }} WITH DISTINCT {saved}, {around} "
+                    f"MATCH ({around})-[:HAS_CHANGE]->({item}:{identifier(type_name)}) "
+                    f"WHERE size({saved}.actions) = 0 OR {item}.action IN {saved}.actions"
+                )
+                binding, filtered = {"n": item}, True
             case Everything(type=type_name, near=str() as near, within=within):
                 around = self.var("y")
                 lines.append(

@@ -6,7 +6,7 @@ returns one statement whose single row's `result` column is the field's value.
 
 from typing import Any
 
-from service.compiler.lists import Everything
+from service.compiler.lists import MAX_WITHIN, Everything
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, SelectionError
 from service.compiler.statement import TYPE_KEY, Scope, Statement, response_key
@@ -70,21 +70,32 @@ def listing(c: Compiler, type_name: str, selection: Selection, args: dict[str, A
     return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
 
 
-MAX_NEAR_DEPTH = 3
-
-
 def changes(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     """The change feed: every committed change in commit order (`seq`), filtered, keyset-paged;
-    with `near`, only changes of the entities within `within` links of that one."""
+    with `near`, only changes of the entities within `within` links of that one; with `watch`,
+    only those the saved watch follows."""
     within = args["within"]
-    if not 0 <= within <= MAX_NEAR_DEPTH:
-        raise bad_input(f"within must be between 0 and {MAX_NEAR_DEPTH}, got {within}")
-    near = args.get("near")
+    if not 0 <= within <= MAX_WITHIN:
+        raise bad_input(f"within must be between 0 and {MAX_WITHIN}, got {within}")
+    near, watch = args.get("near"), args.get("watch")
+    if near is not None and watch is not None:
+        raise bad_input("Give near or watch, not both: a watch names its own entities.")
     scope = Scope()
     out = OutField(selection.name, "", "Change", Connection(Hop((), True, "Change")), connection="Change")
-    feed = Everything("Change", near=None if near is None else c.param(str(near)), within=within)
+    feed = Everything(
+        "Change",
+        near=None if near is None else c.param(str(near)),
+        within=within,
+        watch=None if watch is None else c.param(str(watch)),
+    )
     connection = c.related(out, {}, selection, scope, read_as=feed)
     return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
+
+
+def watch_exists(watch_id: str) -> Statement:
+    """Whether a watch of this id exists (before following it: an unknown id is an error, not
+    an empty feed)."""
+    return Statement("MATCH (w:Watch {id: $watch}) RETURN count(w) > 0 AS result", {"watch": watch_id})
 
 
 def search(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:

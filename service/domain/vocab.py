@@ -485,3 +485,32 @@ DEFINITIONS: dict[type[StrEnum], Mapping[Any, str]] = {
     StakeType: STAKE_TYPE_DEFINITIONS,
     FigureMetric: FIGURE_METRIC_DEFINITIONS,
 }
+
+
+class ChangeAction(StrEnum):
+    """What a change did (`Change.action`)."""
+
+    UPSERT = "upsert"
+    EVIDENCE = "evidence"
+    POSITION = "position"
+    STATUS = "status"
+    RETRACT = "retract"
+    RETRACT_LINK = "retract_link"
+    LOAD_CREATE = "load_create"
+    LOAD_UPDATE = "load_update"
+    LOAD_REMOVE = "load_remove"
+    LOAD = "load"
+
+
+CHANGE_ACTION_DEFINITIONS: dict[ChangeAction, str] = {
+    ChangeAction.UPSERT: "An entity created or changed through the API.",
+    ChangeAction.EVIDENCE: "Evidence (a source and a quote) attached through the API.",
+    ChangeAction.POSITION: "A person's position added or replaced through the API.",
+    ChangeAction.STATUS: "A partnership's or facility's status changed through the API.",
+    ChangeAction.RETRACT: "An entity retracted by an admin.",
+    ChangeAction.RETRACT_LINK: "One link of an entity retracted by an admin.",
+    ChangeAction.LOAD_CREATE: "An entity created by a curated load.",
+    ChangeAction.LOAD_UPDATE: "An entity changed by a curated load.",
+    ChangeAction.LOAD_REMOVE: "An entity removed by a curated load.",
+    ChangeAction.LOAD: "A staged or bulk load, as one summary event.",
+}

@@ -20,6 +20,10 @@ CREATE CONSTRAINT sequence_name IF NOT EXISTS FOR (n:Sequence) REQUIRE n.name IS
 // The feed is read in sequence order, and by entity.
 CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq);
 CREATE INDEX change_entity IF NOT EXISTS FOR (n:Change) ON (n.entity);
+// Watches and webhooks follow the feed; like keys, they are not entities.
+CREATE CONSTRAINT watch_id IF NOT EXISTS FOR (n:Watch) REQUIRE n.id IS UNIQUE;
+CREATE INDEX watch_owner IF NOT EXISTS FOR (n:Watch) ON (n.owner);
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.id IS UNIQUE;
 
 // Properties the API filters and sorts by.
 CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name);

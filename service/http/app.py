@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from service.api.engine import Engine
+from service.api.follows import FollowOptions
 from service.api.plans import Limits
 from service.api.schema import build_api
 from service.compiler.filters import FilterLimits
@@ -37,6 +38,7 @@ from service.http.health import healthz, readyz
 from service.http.keys import KeyResolver
 from service.http.metrics import configure_request_log, exposition
 from service.http.streams import websocket
+from service.http.webhooks import Dispatcher
 from service.settings import Settings
 
 log = logging.getLogger("supplygraph")
@@ -56,7 +58,8 @@ def engine_for(settings: Settings) -> Engine:
     filter_limits = FilterLimits(
         terms=settings.api_max_filter_terms, relations=settings.api_max_filter_relations
     )
-    return Engine(build_api(), limits, filter_limits, settings.api_introspection)
+    follow = FollowOptions(filter_limits, settings.webhook_allow_private, settings.neo4j_query_timeout)
+    return Engine(build_api(), limits, filter_limits, settings.api_introspection, follow)
 
 
 def _retains(settings: Settings) -> bool:
@@ -89,12 +92,17 @@ def create_app(settings: Settings) -> "App":
             # answers, then the driver's pool connects by itself.
             log.warning("Neo4j at %s is not reachable yet: %s", settings.neo4j_uri, error)
         state["driver"] = app.state.driver = driver
-        pruning = asyncio.create_task(_prune_feed(driver, settings)) if _retains(settings) else None
+        tasks = []
+        if _retains(settings):
+            tasks.append(asyncio.create_task(_prune_feed(driver, settings)))
+        if settings.webhooks_deliver:
+            tasks.append(asyncio.create_task(Dispatcher(driver, settings, engine, feed).run()))
         try:
             yield
         finally:
-            if pruning is not None:
-                pruning.cancel()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await driver.close()
 
     async def read(statement: Statement, causal: bool) -> Any:

@@ -32,6 +32,10 @@ class FeedClock:
         self._head, self._pruned = await self._read_head()
         return self._pruned
 
+    async def position(self) -> tuple[int, int]:
+        self._head, self._pruned = await self._read_head()
+        return self._head, self._pruned
+
     async def wait_past(self, seq: int) -> None:
         """Return once a change after `seq` has committed."""
         self._waiting += 1
