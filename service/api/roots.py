@@ -38,6 +38,12 @@ Compile = Callable[[Compiler, Selection, dict[str, Any]], Statement]
 
 ID_ARG = "The entity's id; an unknown id gives null, not an error."
 RETRACTED = "Also find retracted entities (their `retraction` says why)."
+AS_OF = (
+    "Answer as the world stood on this date (valid time), in every list of the answer: deals not "
+    "yet announced, events and statements not yet made, positions and facility ties not yet "
+    "started or already ended are left out. Partial dates count from their period's first day; "
+    "undated facts are kept. See docs/time.md."
+)
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,11 @@ def _listing(type_name: str) -> Compile:
 def query_roots(registry: Registry) -> dict[str, Root]:
     """Every query root field, by name."""
     roots: dict[str, Root] = {}
+    as_of = _arg(registry.types["Date"], AS_OF)
     lookup_args = {
         "id": _arg(non_null(GraphQLID), ID_ARG),
         "includeRetracted": _arg(GraphQLBoolean, RETRACTED, False),
+        "asOf": as_of,
     }
     roots["node"] = Root(
         GraphQLField(
@@ -90,6 +98,7 @@ def query_roots(registry: Registry) -> dict[str, Root]:
         args["first"] = _arg(non_null(GraphQLInt), FIRST, 20)
         args["after"] = _arg(GraphQLString, AFTER)
         args["includeRetracted"] = _arg(GraphQLBoolean, RETRACTED, False)
+        args["asOf"] = as_of
         roots[plural(label)] = Root(
             GraphQLField(
                 non_null(registry.connection(label, label)),
@@ -99,6 +108,20 @@ def query_roots(registry: Registry) -> dict[str, Root]:
             _listing(label),
         )
     roots.update(_other_roots(registry))
+    roots["timeline"] = Root(
+        GraphQLField(
+            non_null(registry.connection("Event", "Event")),
+            args={
+                "id": _arg(non_null(GraphQLID), "The entity: a company, person, facility or partnership."),
+                "first": _arg(non_null(GraphQLInt), FIRST, 20),
+                "after": _arg(GraphQLString, AFTER),
+                "asOf": as_of,
+            },
+            description="The dated events of an entity and of the partnerships it is party to, oldest "
+            "first, each with its sources and quotes (empty for an unknown id).",
+        ),
+        compiled.timeline,
+    )
     roots["changes"] = Root(
         GraphQLField(
             non_null(registry.connection("Change", "Change")),
@@ -150,6 +173,7 @@ def change_subscription(registry: Registry) -> GraphQLField:
 
 def _other_roots(registry: Registry) -> dict[str, Root]:
     partnership_where = registry.where("Partnership")
+    as_of = _arg(registry.types["Date"], f"{AS_OF} Supply links count from their deal's announcement.")
     return {
         "search": Root(
             GraphQLField(
@@ -177,6 +201,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
                         Direction.UPSTREAM,
                     ),
                     "maxDepth": _arg(non_null(GraphQLInt), f"Tiers to follow, 1 to {MAX_DEPTH}.", 3),
+                    "asOf": as_of,
                     "where": _arg(partnership_where, "Only follow partnerships that match."),
                 },
                 description="Tiers of suppliers (UPSTREAM) or customers (DOWNSTREAM) of a company, each "
@@ -235,6 +260,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
                     "facility": _arg(GraphQLID, "A facility id (or give company)."),
                     "company": _arg(GraphQLID, "A company id (or give facility)."),
                     "maxDepth": _arg(non_null(GraphQLInt), f"Tiers to follow, 1 to {MAX_DEPTH}.", 3),
+                    "asOf": as_of,
                 },
                 description="Who depends on a facility or a company: tier 1 are its direct dependents "
                 "(for a site: the companies tied to it and customers of deals on it), then their customers.",

@@ -64,9 +64,13 @@ class FilterCompiler:
     """Builds conditions; `param` stores a value and returns its $name, `var` names a variable."""
 
     def __init__(
-        self, param: Callable[[Any], str], var: Callable[[str], str], limits: FilterLimits | None = None
+        self,
+        param: Callable[[Any], str],
+        var: Callable[[str], str],
+        limits: FilterLimits | None = None,
+        today: Callable[[], str] = lambda: "date()",
     ) -> None:
-        self.param, self.var = param, var
+        self.param, self.var, self.today = param, var, today
         self.limits = limits or FilterLimits()
         self.terms = 0
         self.relations = 0
@@ -121,7 +125,7 @@ class FilterCompiler:
                 return only_tier_c(binding["n"])
             case OnlyTierC(owner_role=owner_role) if owner_role is not None:
                 return only_tier_c(binding[owner_role], binding["r"])
-        return now(read.rule, binding["r"])
+        return now(read.rule, binding["r"], self.today())
 
     def _operators(self, name: str, target: str, value: dict[str, Any]) -> list[str]:
         out = []

@@ -23,7 +23,7 @@ from service.domain.catalog import (
     OrderSet,
     OutField,
 )
-from service.graph.fragments import RETRACTED, identifier, pattern, prop
+from service.graph.fragments import RETRACTED, held, identifier, pattern, prop
 
 Binding = dict[str, str]  # roles ("n", "r", "person", ...) -> Cypher variables
 
@@ -44,12 +44,35 @@ class Everything:
     # Changes only: those a saved watch follows (the parameter `watch` names its id). The watch
     # is read inside the statement, so a changed watch applies to the next page.
     watch: str | None = None
+    # Events only: those about the entity whose id the parameter `about` names, and about the
+    # partnerships it is party to (its timeline).
+    about: str | None = None
 
 
 class Lists(Names, ABC):
     """The related-objects half of the compiler; `object` is the projection's."""
 
     filters: FilterCompiler
+    # Valid time: the parameter holding an `asOf` date, set by the root for the whole statement
+    # (every list of it keeps only what held on that date); None answers for today.
+    as_of: str | None = None
+
+    def answer_as_of(self, args: dict[str, Any]) -> None:
+        """Answer the whole statement as of the root's `asOf` date, when it has one."""
+        if args.get("asOf") is not None:
+            self.as_of = self.param(args["asOf"])
+
+    def holding(self, *bound: tuple[str, str, bool]) -> list[str]:
+        """`WITH * WHERE` lines keeping, under `asOf`, only what held on its date: for each
+        (variable, label or relationship type, is a relationship) that has a valid time."""
+        if self.as_of is None:
+            return []
+        conditions = []
+        for var, name, is_link in bound:
+            span = (CATALOG.valid_links if is_link else CATALOG.valid_nodes).get(name)
+            if span is not None:
+                conditions.append(held(var, span, self.as_of))
+        return [f"WITH * WHERE {' AND '.join(conditions)}"] if conditions else []
 
     @abstractmethod
     def object(
@@ -72,6 +95,17 @@ class Lists(Names, ABC):
         lines: list[str] = []
         keys = [start] if start else []
         match read:
+            case Everything(type=type_name, about=str() as about):
+                subject, event = self.var("s"), self.var("e")
+                label = identifier(type_name)
+                lines.append(
+                    f"MATCH ({subject}:Entity {{id: {about}}}) CALL ({subject}) {{ "
+                    f"MATCH ({subject})<-[:ABOUT]-({event}:{label}) RETURN {event} AS {item} UNION "
+                    f"MATCH ({subject})-[:PARTY_TO]->(:Partnership)<-[:ABOUT]-({event}:{label}) "
+                    f"RETURN {event} AS {item} }}"
+                )
+                lines.extend(self.holding((item, type_name, False)))
+                binding, filtered = {"n": item}, True
             case Everything(type=type_name, watch=str() as watch):
                 around, saved, link = self.var("y"), self.var("w"), self.var("r")
                 # The depth and the link kinds come from the watch: one branch per depth (a
@@ -107,12 +141,15 @@ class Lists(Names, ABC):
             case Everything(type=type_name, retracted=retracted):
                 label = identifier(type_name)
                 lines.append(f"MATCH ({item}:{label}{f'|{RETRACTED}{label}' if retracted else ''})")
+                lines.extend(self.holding((item, type_name, False)))
                 binding, filtered = {"n": item}, True
             case One(hop=hop) | Connection(hop=hop):
                 lines.append(f"MATCH {pattern(start, hop, item)}")
+                lines.extend(self.holding((item, hop.target, False)))
                 binding, type_name, filtered = {"n": item}, hop.target, True
             case Items(hop=hop, owner_role=owner_role, end_role=end_role):
                 lines.append(f"MATCH {pattern(start, hop, item, rel)}")
+                lines.extend(self.holding((rel, hop.rels[0], True), (item, hop.target, False)))
                 binding = {owner_role: start, end_role: item, "r": rel}
                 type_name, filtered = read.type, False
             case Grouped(hop=hop, gather=gather, via=via):
@@ -120,9 +157,15 @@ class Lists(Names, ABC):
                 if via is not None:
                     lines.append(f"MATCH {pattern(start, via, middle)}, {pattern(middle, hop, item, rel)}")
                     lines.append(f"WHERE {item} <> {start}")
+                    lines.extend(
+                        self.holding(
+                            (middle, via.target, False), (rel, hop.rels[0], True), (item, hop.target, False)
+                        )
+                    )
                     aggregate = f"collect(DISTINCT {middle}.id)"
                 else:
                     lines.append(f"MATCH {pattern(start, hop, item, rel)}")
+                    lines.extend(self.holding((rel, hop.rels[0], True), (item, hop.target, False)))
                     aggregate = {
                         "type": f"collect(DISTINCT toLower(type({rel})))",
                         "partnership": f"collect(DISTINCT {rel}.partnership)",

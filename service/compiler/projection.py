@@ -54,7 +54,7 @@ class Compiler(Lists):
         self, limits: FilterLimits | None = None, extras: dict[tuple[str, str], Extra] | None = None
     ) -> None:
         super().__init__()
-        self.filters = FilterCompiler(self.param, self.var, limits)
+        self.filters = FilterCompiler(self.param, self.var, limits, lambda: self.as_of or "date()")
         self.extras = extras or {}
 
     # -- objects -------------------------------------------------------------------------
@@ -113,7 +113,7 @@ class Compiler(Lists):
                 assert isinstance(out.type, str)
                 return self.object(out.type, {"n": binding[role]}, selection.children, scope)
             case Computed(rule=rule):
-                return now(rule, binding["r"])
+                return now(rule, binding["r"], self.as_of or "date()")
             case OnlyTierC(owner_role=None):
                 return only_tier_c(binding["n"])
             case OnlyTierC(owner_role=str(owner_role)):

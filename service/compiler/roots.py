@@ -12,7 +12,7 @@ from service.compiler.selection import Selection, SelectionError
 from service.compiler.statement import TYPE_KEY, Scope, Statement, response_key
 from service.domain.catalog import CATALOG, ENTITY_LABELS, Connection, Hop, OutField
 from service.errors import bad_input
-from service.graph.fragments import RETRACTED, identifier
+from service.graph.fragments import RETRACTED, held, identifier
 
 SEARCH_CANDIDATES = 500  # index hits ranked per search; the page is cut from these
 SEARCH_TYPES = ("Company", "Person", "Facility", "Partnership", "Source")
@@ -25,14 +25,23 @@ def _matches(var: str, label: str, retracted: bool) -> str:
     return f"{var}:{label} OR {var}:{RETRACTED}{label}" if retracted else f"{var}:{label}"
 
 
+def _held_then(c: Compiler, var: str, type_name: str) -> str:
+    """A condition: the entity `var` of this type held on the `asOf` date (true without one)."""
+    span = CATALOG.valid_nodes.get(type_name)
+    return held(var, span, c.as_of) if c.as_of is not None and span is not None else "true"
+
+
 def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, Any]) -> Statement:
-    """One entity of a type by id; with `includeRetracted`, a retracted one is found too."""
+    """One entity of a type by id; with `includeRetracted`, a retracted one is found too; with
+    `asOf`, only if it held then."""
+    c.answer_as_of(args)
     scope, node = Scope(), c.var("n")
     projection = c.object(type_name, {"n": node}, selection.children, scope)
     found = f"OPTIONAL MATCH ({node}:Entity {{id: {c.param(args['id'])}}})"
     text = " ".join(
         [
-            f"{found} WHERE {_matches(node, type_name, bool(args.get('includeRetracted')))}",
+            f"{found} WHERE {_matches(node, type_name, bool(args.get('includeRetracted')))} "
+            f"AND {_held_then(c, node, type_name)}",
             *scope.calls,
             f"RETURN CASE WHEN {node} IS NULL THEN null ELSE {projection} END AS result",
         ]
@@ -42,13 +51,14 @@ def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, An
 
 def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     """`node(id)`: whichever entity has the id, shaped by the fragments selected."""
+    c.answer_as_of(args)
     scope, var = Scope(), c.var("n")
     retracted = bool(args.get("includeRetracted"))
     branches = []
     for type_name in ENTITY_LABELS:
         body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
         branches.append(
-            f"WHEN {_matches(var, type_name, retracted)} "
+            f"WHEN ({_matches(var, type_name, retracted)}) AND {_held_then(c, var, type_name)} "
             f"THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
         )
     text = " ".join(
@@ -62,7 +72,8 @@ def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
 
 
 def listing(c: Compiler, type_name: str, selection: Selection, args: dict[str, Any]) -> Statement:
-    """A filtered, ordered page of every entity of a type."""
+    """A filtered, ordered page of every entity of a type (as of `asOf`, with one)."""
+    c.answer_as_of(args)
     scope = Scope()
     out = OutField(selection.name, "", type_name, Connection(Hop((), True, type_name)), connection=type_name)
     everything = Everything(type_name, bool(args.get("includeRetracted")))
@@ -89,6 +100,16 @@ def changes(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statemen
         watch=None if watch is None else c.param(str(watch)),
     )
     connection = c.related(out, {}, selection, scope, read_as=feed)
+    return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
+
+
+def timeline(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
+    """The dated events of an entity and of the partnerships it is party to, oldest first."""
+    c.answer_as_of(args)
+    scope = Scope()
+    out = OutField(selection.name, "", "Event", Connection(Hop((), True, "Event")), connection="Event")
+    events = Everything("Event", about=c.param(str(args["id"])))
+    connection = c.related(out, {}, selection, scope, read_as=events)
     return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
 
 

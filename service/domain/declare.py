@@ -32,6 +32,15 @@ class Stored:
 
 
 @dataclass(frozen=True)
+class Valid:
+    """Valid time: the fact holds from this date on (`bound="from"`), or up to it (`"until"`).
+    `asOf` queries keep only what held on their date (docs/time.md); a date known to a month,
+    quarter, half or year counts from that period's first day."""
+
+    bound: str  # "from" or "until"
+
+
+@dataclass(frozen=True)
 class Hidden:
     """Kept in the graph and the seed files, not shown to clients."""
 

@@ -29,6 +29,7 @@ from service.domain.declare import (
     Relation,
     Shape,
     Stored,
+    Valid,
     Verbatim,
     derived,
 )
@@ -323,6 +324,7 @@ class Partnership(Sourced):
         Field(description="Announcement date (first day of the period for partial dates)."),
         Stored("announced_on"),
         Named("announcedOn"),
+        Valid("from"),
         Filter(),
         Order("ANNOUNCED_ON"),
     ] = None
@@ -416,6 +418,7 @@ class Event(Sourced):
         PartialDate,
         Field(description="When it happened (first day of the period for partial dates)."),
         Order("ON"),
+        Valid("from"),
     ]
     kind: Annotated[EventKind, Field(description="What kind of happening it is."), Filter()]
     description: Annotated[str, Field(min_length=1, description="What happened.")]
@@ -449,6 +452,7 @@ class Statement(Sourced):
         Field(description="When it was said (the page's date where the source gives no other)."),
         Filter(),
         Order("ON"),
+        Valid("from"),
     ]
     about: Annotated[
         list[Slug],
@@ -511,6 +515,7 @@ class Figure(Sourced):
         Field(description="When the figure was stated or measured."),
         Filter(),
         Order("AS_OF"),
+        Valid("from"),
     ]
     target: Annotated[
         PartialDate | None,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.domain.dates import PartialDate
-from service.domain.declare import Current, Embed, Filter, Named, Now, Stored
+from service.domain.declare import Current, Embed, Filter, Named, Now, Stored, Valid
 from service.domain.vocab import FacilityRole, LocationPrecision, MoneyQualifier, PartyRole, PositionRole
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -185,8 +185,8 @@ class Position(Model):
         Filter(),
     ]
     role: Annotated[PositionRole, Field(description="Kind of position."), Filter()]
-    since: Annotated[PartialDate | None, Field(description="Start, where known.")] = None
-    until: Annotated[PartialDate | None, Field(description="End, where known.")] = None
+    since: Annotated[PartialDate | None, Field(description="Start, where known."), Valid("from")] = None
+    until: Annotated[PartialDate | None, Field(description="End, where known."), Valid("until")] = None
     evidence: EvidenceList
 
     held: ClassVar[Current] = Current(
@@ -205,8 +205,8 @@ class FacilityLink(Model):
 
     company: Annotated[Slug, Field(description="Id of the company.")]
     kind: Annotated[FacilityRole, Field(description="How it is tied to the facility.")]
-    since: Annotated[PartialDate | None, Field(description="Start, where known.")] = None
-    until: Annotated[PartialDate | None, Field(description="End, where known.")] = None
+    since: Annotated[PartialDate | None, Field(description="Start, where known."), Valid("from")] = None
+    until: Annotated[PartialDate | None, Field(description="End, where known."), Valid("until")] = None
     evidence: EvidenceList
 
 

@@ -7,7 +7,7 @@ identifiers checked here; values never appear in these fragments, only `$paramet
 
 import re
 
-from service.domain.catalog import CATALOG, Hop
+from service.domain.catalog import CATALOG, Hop, ValidSpan
 from service.domain.declare import Now
 from service.domain.vocab import LINK_TYPES, SourceTier
 
@@ -42,12 +42,23 @@ def pattern(start: str, hop: Hop, end: str, rel: str = "") -> str:
     return f"({start})-{step}->{end_node}" if hop.outgoing else f"({start})<-{step}-{end_node}"
 
 
-def now(rule: Now, rel: str) -> str:
-    """A value computed when read."""
+def now(rule: Now, rel: str, today: str = "date()") -> str:
+    """A value computed when read, as of `today` (an expression: the date of an `asOf` query)."""
     match rule:
         case Now.HELD:
-            return f"({rel}.until IS NULL OR {rel}.until >= date())"
+            return f"({rel}.until IS NULL OR {rel}.until >= {today})"
     raise AssertionError(rule)
+
+
+def held(var: str, span: ValidSpan, on: str) -> str:
+    """True when the node or relationship `var` held on the date `on`: started by then (or its
+    start is unknown) and not ended before it. Partial dates are stored as their first day."""
+    parts = []
+    if span.start:
+        parts.append(f"({prop(var, span.start)} IS NULL OR {prop(var, span.start)} <= {on})")
+    if span.end:
+        parts.append(f"({prop(var, span.end)} IS NULL OR {prop(var, span.end)} >= {on})")
+    return " AND ".join(parts) or "true"
 
 
 def only_tier_c(node: str, link: str | None = None) -> str:

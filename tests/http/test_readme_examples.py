@@ -71,7 +71,21 @@ def _near(data: dict[str, Any]) -> None:
     assert all(n["entity"] == "coreweave" or "coreweave" in near for n in nodes)
 
 
+def _as_of(data: dict[str, Any]) -> None:
+    deals = data["company"]["partnerships"]["nodes"]
+    assert deals and "nvidia-openai-10gw" not in {d["id"] for d in deals}
+    assert all(d["announcedOn"] is None or d["announcedOn"] <= "2025-09-21" for d in deals)
+
+
+def _timeline(data: dict[str, Any]) -> None:
+    events = data["timeline"]["nodes"]
+    assert len(events) == 5 and [e["on"] for e in events] == sorted(e["on"] for e in events)
+    assert all(e["sources"]["nodes"] and e["sources"]["nodes"][0]["quote"] for e in events)
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "nvidia-deals-before-openai": _as_of,
+    "openai-timeline": _timeline,
     "who-supplies-openai": _suppliers,
     "foxconn-us-facilities": _facilities,
     "unfinalized-deals-by-value": _deals,

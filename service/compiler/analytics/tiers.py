@@ -6,7 +6,9 @@ from service.compiler.analytics.common import Direction, children, in_range, roo
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Scope, Statement, response_key
+from service.domain.catalog import CATALOG
 from service.errors import bad_input
+from service.graph.fragments import held
 
 MAX_ENTRIES = 500  # companies per supply chain or exposure answer
 PATHS_PER_COMPANY = 3
@@ -81,19 +83,27 @@ def _tiers(
 
 
 def _hop_filter(c: Compiler, where: Any, scope: Scope) -> tuple[str, tuple[str, ...]]:
-    """A predicate keeping hops whose partnership matches `where`, and the variable it needs."""
-    condition = c.filters.where("Partnership", {"n": "q"}, where)
-    if not condition:
-        return "", ()
-    ids = c.var("allowed")
-    scope.calls.append(f"CALL () {{ MATCH (q:Partnership) WHERE {condition} RETURN collect(q.id) AS {ids} }}")
-    return f" WHERE hop.partnership IN {ids}", (ids,)
+    """A predicate keeping hops whose partnership matches `where` and, under `asOf`, was
+    announced by then; and the variables it needs."""
+    conditions: list[str] = []
+    needs: tuple[str, ...] = ()
+    if c.as_of is not None:
+        conditions.append(held("hop", CATALOG.valid_links["SUPPLIES"], c.as_of))
+    if condition := c.filters.where("Partnership", {"n": "q"}, where):
+        ids = c.var("allowed")
+        scope.calls.append(
+            f"CALL () {{ MATCH (q:Partnership) WHERE {condition} RETURN collect(q.id) AS {ids} }}"
+        )
+        conditions.append(f"hop.partnership IN {ids}")
+        needs = (ids,)
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), needs
 
 
 def supply_chain(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     """Tiers of suppliers (UPSTREAM) or customers (DOWNSTREAM) of a company."""
     company = args["company"]
     depth = in_range(args["maxDepth"], "maxDepth")
+    c.answer_as_of(args)
     root, scope = c.var("root"), Scope()
     predicate, needs = _hop_filter(c, args.get("where"), scope)
     hop = f"[hop:SUPPLIES{predicate}]"
@@ -109,18 +119,26 @@ def exposure(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
     if (facility is None) == (company is None):
         raise bad_input("give exactly one of facility or company")
     scope, root = Scope(), c.var("root")
+    c.answer_as_of(args)
+    predicate, _ = _hop_filter(c, None, scope)
     if company is not None:
-        result = _tiers(c, selection, scope, (root,), root, f"(()-[:SUPPLIES]->()){{1,{depth}}}")
+        result = _tiers(
+            c, selection, scope, (root,), root, f"(()-[hop:SUPPLIES{predicate}]->()){{1,{depth}}}"
+        )
         return rooted(c, "Company", str(company), scope, root, result)
     # Tier 1: the companies tied to the site, and the customers of deals that concern it.
     direct = c.var("d")
+    tie, deal = c.var("tie"), c.var("deal")
+    tie_held = held(tie, CATALOG.valid_links["OWNS"], c.as_of) if c.as_of else "true"
+    deal_held = held(deal, CATALOG.valid_nodes["Partnership"], c.as_of) if c.as_of else "true"
     prelude = (
-        f"CALL ({root}) {{ MATCH ({root})<-[:OWNS|OPERATES|OCCUPIES|DEVELOPS]-({direct}:Company) "
-        f"RETURN {direct} UNION MATCH ({root})<-[:CONCERNS]-(:Partnership)<-[r:PARTY_TO]-({direct}:Company) "
-        f"WHERE r.role IN ['customer', 'lessee', 'buyer'] RETURN {direct} }}"
+        f"CALL ({root}) {{ MATCH ({root})<-[{tie}:OWNS|OPERATES|OCCUPIES|DEVELOPS]-({direct}:Company) "
+        f"WHERE {tie_held} RETURN {direct} UNION "
+        f"MATCH ({root})<-[:CONCERNS]-({deal}:Partnership)<-[r:PARTY_TO]-({direct}:Company) "
+        f"WHERE r.role IN ['customer', 'lessee', 'buyer'] AND {deal_held} RETURN {direct} }}"
     )
     # A quantifier needs an upper bound of at least 1: tier 1 alone is {0,1} cut to length 0.
-    steps = f"(()-[:SUPPLIES]->()){{0,{max(depth - 1, 1)}}}"
+    steps = f"(()-[hop:SUPPLIES{predicate}]->()){{0,{max(depth - 1, 1)}}}"
     result = _tiers(
         c,
         selection,

@@ -45,6 +45,7 @@ from service.domain.catalog.types import (
     OutField,
     OutType,
     PropFilter,
+    ValidSpan,
     WhereType,
 )
 
@@ -82,6 +83,7 @@ __all__ = [
     "Prop",
     "PropFilter",
     "Read",
+    "ValidSpan",
     "WhereType",
     "declarations",
     "derived_values",

@@ -8,6 +8,7 @@ from service.domain.catalog.declarations import (
     derived_values,
     doc,
     is_model,
+    kind_values,
     leaf_of,
     precision_name,
     snake,
@@ -33,10 +34,12 @@ from service.domain.catalog.types import (
     OutField,
     OutType,
     PropFilter,
+    ValidSpan,
     WhereType,
 )
-from service.domain.declare import Columns, Embed, Filter, Hidden, Link, LoadOnly, Order, Ref, camel
+from service.domain.declare import Columns, Embed, Filter, Hidden, Link, LoadOnly, Order, Ref, Valid, camel
 from service.domain.entities import ENTRY_MODELS, Entry, Sourced
+from service.domain.flows import DERIVED_LINKS
 from service.domain.values import LinkChange, Model
 from service.domain.vocab import DatePrecision
 
@@ -318,6 +321,28 @@ _VERSION = "1 as loaded, plus one for every change made through the API (see `ex
 _RETRACTED = "True once retracted: hidden from lists and lookups unless `includeRetracted`."
 
 
+def _span(model: type[Model]) -> ValidSpan | None:
+    """Where the model's declared valid time is stored (`Valid` markers), if it has one."""
+    bounds = {m.bound: d.stored for d in declarations(model) if (m := d.marker(Valid)) is not None}
+    return ValidSpan(bounds.get("from"), bounds.get("until")) if bounds else None
+
+
+def _valid_time(catalog: Catalog) -> None:
+    """Which nodes and relationships hold when (`asOf`), from the declarations."""
+    for model in ENTRY_MODELS:
+        if (span := _span(model)) is not None:
+            catalog.valid_nodes[model.__name__] = span
+        for decl in declarations(model):
+            link = decl.marker(Link)
+            if link is None or (span := _span(decl.base)) is None:
+                continue
+            rels = (link.rel,) if link.rel else tuple(k.value.upper() for k in kind_values(decl.base))
+            catalog.valid_links.update(dict.fromkeys(rels, span))
+    # Derived edges carry their partnership's announcement date, under the same name.
+    if (deal := catalog.valid_nodes.get("Partnership")) is not None:
+        catalog.valid_links.update(dict.fromkeys((d.rel for d in DERIVED_LINKS), ValidSpan(deal.start)))
+
+
 def _build() -> Catalog:
     builder = Builder()
     for model in ENTRY_MODELS:
@@ -325,7 +350,9 @@ def _build() -> Catalog:
     builder.derived_links()
     for model in ENTRY_MODELS:
         builder.input_type(model, top=True)
-    return builder.finish()
+    catalog = builder.finish()
+    _valid_time(catalog)
+    return catalog
 
 
 CATALOG = _build()

@@ -124,6 +124,15 @@ class UnionType:
     members: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ValidSpan:
+    """Where a node or relationship keeps its valid time: the stored properties of its start and
+    end (None: it has none)."""
+
+    start: str | None
+    end: str | None = None
+
+
 @dataclass
 class Catalog:
     outputs: dict[str, OutType] = field(default_factory=dict)
@@ -133,6 +142,9 @@ class Catalog:
     entities: dict[str, type[Entry]] = field(default_factory=dict)
     enums: dict[str, type[StrEnum]] = field(default_factory=dict)
     unions: dict[str, UnionType] = field(default_factory=dict)
+    # Valid time (`asOf`): of entities by label, of link objects by relationship type.
+    valid_nodes: dict[str, ValidSpan] = field(default_factory=dict)
+    valid_links: dict[str, ValidSpan] = field(default_factory=dict)
 
     def output(self, name: str, description: str = "") -> OutType:
         if name not in self.outputs:

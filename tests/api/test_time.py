@@ -1,0 +1,148 @@
+"""Valid time (`asOf`) and timelines on the curated history: a deal absent the day before its
+announcement and present on the day; an executive's positions before and after a change; the
+derived supply and money links of a deal appearing with it; events in order with their sources.
+Each answer is one statement, compared with what the seed files say."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from tests.support import seed_only
+
+Run = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def seeded_once(driver: Driver) -> Driver:
+    return seed_only(driver)
+
+
+async def data(engine: Run, query: str, variables: dict[str, Any] | None = None) -> Any:
+    payload = await engine(query, variables)
+    assert "errors" not in payload, payload
+    assert payload["extensions"]["statements"] == len(payload["data"])  # one per root field
+    return payload["data"]
+
+
+# nvidia-openai-10gw is announced "2025-09-22" in seed/data/partnerships-part1.yaml.
+DEAL = """query($on: Date) {
+  partnership(id: "nvidia-openai-10gw", asOf: $on) { id announcedOn }
+  company(id: "nvidia", asOf: $on) {
+    partnerships(first: 100) { nodes { id } }
+    customers(first: 100) { edges { node { id } partnerships { id } } }
+    partners(first: 100) { edges { node { id } partnerships { id } } }
+  }
+  partnerships(asOf: $on, first: 100, where: {id: {eq: "nvidia-openai-10gw"}}) { totalCount }
+}"""
+
+
+async def test_a_deal_is_absent_the_day_before_its_announcement(seeded_once: Driver, engine: Run) -> None:
+    before = await data(engine, DEAL, {"on": "2025-09-21"})
+    on_the_day = await data(engine, DEAL, {"on": "2025-09-22"})
+    today = await data(engine, DEAL, {"on": None})
+    assert before["partnership"] is None and on_the_day["partnership"]["announcedOn"] == "2025-09-22"
+    assert today == on_the_day or today["partnership"] == on_the_day["partnership"]
+    for answer, present in ((before, False), (on_the_day, True), (today, True)):
+        nvidia = answer["company"]
+        assert ("nvidia-openai-10gw" in {n["id"] for n in nvidia["partnerships"]["nodes"]}) is present
+        # The deal's derived links and shared-deal ties come and go with it.
+        deals = {p["id"] for e in nvidia["customers"]["edges"] for p in e["partnerships"]}
+        assert ("nvidia-openai-10gw" in deals) is present
+        partners = {p["id"] for e in nvidia["partners"]["edges"] for p in e["partnerships"]}
+        assert ("nvidia-openai-10gw" in partners) is present
+        assert answer["partnerships"]["totalCount"] == (1 if present else 0)
+    # Every deal kept on a date was announced by then or has no known date.
+    dated = await data(
+        engine,
+        '{ partnerships(asOf: "2025-06-30", first: 100) { totalCount nodes { announcedOn } } }',
+    )
+    assert dated["partnerships"]["totalCount"] > 0
+    assert all(
+        n["announcedOn"] is None or n["announcedOn"] <= "2025-06-30" for n in dated["partnerships"]["nodes"]
+    )
+    everything = await data(engine, "{ partnerships { totalCount } }")
+    assert dated["partnerships"]["totalCount"] < everything["partnerships"]["totalCount"]
+
+
+# Safra Catz: Oracle's chief executive "since 2014, until 2025-09", then executive vice chair
+# "since 2025-09" (seed/data/people.yaml, source s31).
+POSITIONS = """query($on: Date) {
+  person(id: "safra-catz", asOf: $on) { positions(first: 10) { nodes { title current } } }
+}"""
+
+
+async def test_positions_are_those_held_on_the_date(seeded_once: Driver, engine: Run) -> None:
+    async def held(on: str | None) -> list[tuple[str, bool]]:
+        answer = await data(engine, POSITIONS, {"on": on})
+        return sorted((p["title"], p["current"]) for p in answer["person"]["positions"]["nodes"])
+
+    assert await held("2013-06-01") == []
+    assert await held("2025-06-01") == [("Chief executive", True)]
+    assert await held("2025-10-01") == [("Executive vice chair of the board of directors", True)]
+    # Today, both are listed and only the vice chair is current.
+    assert await held(None) == [
+        ("Chief executive", False),
+        ("Executive vice chair of the board of directors", True),
+    ]
+
+
+TIMELINE = """query($id: ID!, $on: Date, $after: String) {
+  timeline(id: $id, asOf: $on, first: 100, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { id on kind sources { nodes { source { id } quote } } }
+  }
+}"""
+
+
+async def test_a_timeline_lists_dated_events_oldest_first_with_their_sources(
+    seeded_once: Driver, engine: Run, driver: Driver
+) -> None:
+    answer = (await data(engine, TIMELINE, {"id": "openai"}))["timeline"]
+    events = answer["nodes"]
+    # By hand: events about OpenAI, and about every deal it is party to.
+    records, _, _ = driver.execute_query(
+        "MATCH (e:Event)-[:ABOUT]->(x) WHERE x.id = 'openai' "
+        "OR (x:Partnership AND EXISTS { MATCH (:Company {id: 'openai'})-[:PARTY_TO]->(x) }) "
+        "RETURN collect(DISTINCT e.id) AS ids"
+    )
+    assert {e["id"] for e in events} == set(records[0]["ids"]) and answer["totalCount"] == len(events)
+    assert "nvidia-openai-10gw-not-finalised" in {e["id"] for e in events}
+    assert [e["on"] for e in events] == sorted(e["on"] for e in events)
+    assert all(e["sources"]["nodes"] and all(s["quote"] for s in e["sources"]["nodes"]) for e in events)
+    # As of a date, the events after it are not there yet.
+    earlier = (await data(engine, TIMELINE, {"id": "openai", "on": "2025-09-30"}))["timeline"]["nodes"]
+    assert earlier == [e for e in events if e["on"] <= "2025-09-30"] and len(earlier) < len(events)
+    # Paged, it is the same list.
+    first = (await data(engine, TIMELINE.replace("first: 100", "first: 3"), {"id": "openai"}))["timeline"]
+    assert [e["id"] for e in first["nodes"]] == [e["id"] for e in events[:3]]
+    assert (await data(engine, TIMELINE, {"id": "no-such-entity"}))["timeline"]["nodes"] == []
+
+
+CHAIN = """query($on: Date) {
+  supplyChain(company: "openai", direction: UPSTREAM, maxDepth: 1, asOf: $on) {
+    entries { company { id } tier }
+  }
+}"""
+
+
+async def test_a_supply_chain_as_of_a_date_uses_the_links_announced_by_then(
+    seeded_once: Driver, engine: Run, driver: Driver
+) -> None:
+    def by_hand(on: str | None) -> set[str]:
+        records, _, _ = driver.execute_query(
+            "MATCH (s:Company)-[h:SUPPLIES]->(:Company {id: 'openai'}) "
+            "WHERE $on IS NULL OR h.announced_on IS NULL OR h.announced_on <= date($on) "
+            "RETURN collect(DISTINCT s.id) AS ids",
+            on=on,
+        )
+        return set(records[0]["ids"])
+
+    found = {}
+    for on in ("2025-01-01", "2025-09-21", "2025-09-22", None):
+        answer = await data(engine, CHAIN, {"on": on})
+        found[on] = {e["company"]["id"] for e in answer["supplyChain"]["entries"]}
+        assert found[on] == by_hand(on), on
+    assert found["2025-01-01"] < found[None] and found["2025-09-21"] <= found["2025-09-22"]
