@@ -62,6 +62,12 @@ class Lists(Names, ABC):
         if args.get("asOf") is not None:
             self.as_of = self.param(args["asOf"])
 
+    def held_then(self, var: str, name: str, is_link: bool) -> str:
+        """A condition: `var` (a node of label `name`, or a relationship of that type) held on
+        the `asOf` date; true without one, or for what has no valid time."""
+        span = (CATALOG.valid_links if is_link else CATALOG.valid_nodes).get(name)
+        return held(var, span, self.as_of) if self.as_of is not None and span is not None else "true"
+
     def holding(self, *bound: tuple[str, str, bool]) -> list[str]:
         """`WITH * WHERE` lines keeping, under `asOf`, only what held on its date: for each
         (variable, label or relationship type, is a relationship) that has a valid time."""

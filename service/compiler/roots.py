@@ -12,7 +12,7 @@ from service.compiler.selection import Selection, SelectionError
 from service.compiler.statement import TYPE_KEY, Scope, Statement, response_key
 from service.domain.catalog import CATALOG, ENTITY_LABELS, Connection, Hop, OutField
 from service.errors import bad_input
-from service.graph.fragments import RETRACTED, held, identifier
+from service.graph.fragments import RETRACTED, identifier
 
 SEARCH_CANDIDATES = 500  # index hits ranked per search; the page is cut from these
 SEARCH_TYPES = ("Company", "Person", "Facility", "Partnership", "Source")
@@ -25,12 +25,6 @@ def _matches(var: str, label: str, retracted: bool) -> str:
     return f"{var}:{label} OR {var}:{RETRACTED}{label}" if retracted else f"{var}:{label}"
 
 
-def _held_then(c: Compiler, var: str, type_name: str) -> str:
-    """A condition: the entity `var` of this type held on the `asOf` date (true without one)."""
-    span = CATALOG.valid_nodes.get(type_name)
-    return held(var, span, c.as_of) if c.as_of is not None and span is not None else "true"
-
-
 def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, Any]) -> Statement:
     """One entity of a type by id; with `includeRetracted`, a retracted one is found too; with
     `asOf`, only if it held then."""
@@ -41,7 +35,7 @@ def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, An
     text = " ".join(
         [
             f"{found} WHERE {_matches(node, type_name, bool(args.get('includeRetracted')))} "
-            f"AND {_held_then(c, node, type_name)}",
+            f"AND {c.held_then(node, type_name, False)}",
             *scope.calls,
             f"RETURN CASE WHEN {node} IS NULL THEN null ELSE {projection} END AS result",
         ]
@@ -58,7 +52,7 @@ def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     for type_name in ENTITY_LABELS:
         body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
         branches.append(
-            f"WHEN ({_matches(var, type_name, retracted)}) AND {_held_then(c, var, type_name)} "
+            f"WHEN ({_matches(var, type_name, retracted)}) AND {c.held_then(var, type_name, False)} "
             f"THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
         )
     text = " ".join(

@@ -146,3 +146,27 @@ async def test_a_supply_chain_as_of_a_date_uses_the_links_announced_by_then(
         found[on] = {e["company"]["id"] for e in answer["supplyChain"]["entries"]}
         assert found[on] == by_hand(on), on
     assert found["2025-01-01"] < found[None] and found["2025-09-21"] <= found["2025-09-22"]
+
+
+async def test_company_stats_count_what_held_on_the_date(
+    seeded_once: Driver, engine: Run, driver: Driver
+) -> None:
+    query = """query($on: Date) { company(id: "nvidia", asOf: $on) {
+      stats { customers moneyOut { partnerships } degree { kind count } } } }"""
+    for on in ("2025-03-01", "2025-09-21", None):
+        stats = (await data(engine, query, {"on": on}))["company"]["stats"]
+        records, _, _ = driver.execute_query(
+            "MATCH (:Company {id: 'nvidia'})-[h:SUPPLIES]->(x:Company) "
+            "WHERE $on IS NULL OR h.announced_on IS NULL OR h.announced_on <= date($on) "
+            "WITH count(DISTINCT x) AS customers "
+            "OPTIONAL MATCH (:Company {id: 'nvidia'})-[f:MONEY_FLOW]->() "
+            "WHERE $on IS NULL OR f.announced_on IS NULL OR f.announced_on <= date($on) "
+            "RETURN customers, count(DISTINCT f.partnership) AS deals",
+            on=on,
+        )
+        assert stats["customers"] == records[0]["customers"], on
+        assert sum(s["partnerships"] for s in stats["moneyOut"]) == records[0]["deals"], on
+    early = (await data(engine, query, {"on": "2025-03-01"}))["company"]["stats"]
+    now = (await data(engine, query, {"on": None}))["company"]["stats"]
+    assert early["customers"] < now["customers"]
+    assert sum(d["count"] for d in early["degree"]) < sum(d["count"] for d in now["degree"])

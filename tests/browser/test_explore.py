@@ -213,3 +213,35 @@ def test_recent_changes_of_what_is_in_view_arrive_live(
     assert "upsert: description" in text and "test-editor" in text
     assert page.page.locator("#changes").is_visible()
     assert not page.external and not page.errors
+
+
+def test_a_date_redraws_the_network_as_of_then_and_the_timeline_follows(
+    seeded: Driver, api: ApiProcess, page: Watched
+) -> None:
+    page.page.goto(f"{api.url}/explore?focus=nvidia")
+    page.idle()
+    assert "nvidia-openai-10gw" in _ids(page)
+    today = page.page.locator("#timeline-list > li").count()
+    assert today > 0 and page.page.locator("#timeline h2").inner_text() == "Timeline"
+    events = page.page.locator("#timeline-list > li time").all_inner_texts()
+    assert events == sorted(events)
+    assert page.page.locator("#timeline-list .quotes li a").first.get_attribute("href")
+
+    # The day before the OpenAI letter of intent was announced (2025-09-22).
+    page.page.fill("#as-of", "2025-09-21")
+    page.page.dispatch_event("#as-of", "change")
+    page.idle()
+    assert _query(page)["asOf"] == ["2025-09-21"]
+    assert "nvidia-openai-10gw" not in _ids(page) and "nvidia" in _ids(page)
+    dated = page.page.locator("#timeline-list > li time").all_inner_texts()
+    assert dated and all(on <= "2025-09-21" for on in dated) and len(dated) < today
+    assert page.page.get_by_role("button", name="Money loops").is_disabled()
+    page.shot("explore-as-of-2025-09-21")
+
+    # The URL keeps the date: a reload draws the same; "Today" clears it.
+    page.page.goto(page.page.url)
+    page.idle()
+    assert page.page.input_value("#as-of") == "2025-09-21" and "nvidia-openai-10gw" not in _ids(page)
+    page.page.get_by_role("button", name="Today").click()
+    page.idle()
+    assert "asOf" not in _query(page) and "nvidia-openai-10gw" in _ids(page)

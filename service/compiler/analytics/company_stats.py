@@ -3,11 +3,17 @@
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Scope, response_key
+from service.domain.catalog import CATALOG
 from service.domain.vocab import DEFAULT_LINKS, LINK_TYPES
 from service.errors import bad_input
 from service.graph.fragments import link_kind
 
 _DEGREE_TYPES = "|".join(t for k in DEFAULT_LINKS for t in LINK_TYPES[k])
+
+
+def _all(conditions: list[str]) -> str:
+    """The conditions joined, each once."""
+    return " AND ".join(dict.fromkeys(c for c in conditions if c != "true")) or "true"
 
 
 def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) -> str:
@@ -17,25 +23,35 @@ def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) ->
         out = c.var(child.name)
         match child.name:
             case "degree":
+                # Under asOf, a link counts when it and what it leads to held then.
+                then = _all(
+                    [
+                        *(c.held_then("r", rel, True) for rel in _DEGREE_TYPES.split("|")),
+                        *(c.held_then("o", label, False) for label in CATALOG.valid_nodes),
+                    ]
+                )
                 scope.calls.append(
-                    f"CALL ({node}) {{ OPTIONAL MATCH ({node})-[r:{_DEGREE_TYPES}]-() "
+                    f"CALL ({node}) {{ OPTIONAL MATCH ({node})-[r:{_DEGREE_TYPES}]-(o) WHERE {then} "
                     f"WITH {link_kind('r')} AS kind, count(r) AS links WHERE kind IS NOT NULL "
                     f"RETURN collect({{kind: kind, count: links}}) AS {out} }}"
                 )
             case "suppliers" | "customers":
                 arrow = (
-                    "(x:Company)-[:SUPPLIES]->({n})"
+                    "(x:Company)-[h:SUPPLIES]->({n})"
                     if child.name == "suppliers"
-                    else "({n})-[:SUPPLIES]->(x:Company)"
+                    else "({n})-[h:SUPPLIES]->(x:Company)"
                 )
+                then = c.held_then("h", "SUPPLIES", True)
                 scope.calls.append(
-                    f"CALL ({node}) {{ OPTIONAL MATCH {arrow.format(n=node)} RETURN count(DISTINCT x) AS {out} }}"
+                    f"CALL ({node}) {{ OPTIONAL MATCH {arrow.format(n=node)} WHERE {then} "
+                    f"RETURN count(DISTINCT x) AS {out} }}"
                 )
             case "moneyIn" | "moneyOut":
                 arrow = "()-[f:MONEY_FLOW]->({n})" if child.name == "moneyIn" else "({n})-[f:MONEY_FLOW]->()"
                 # One amount per partnership: a deal's several flows to the same company count once.
                 scope.calls.append(
-                    f"CALL ({node}) {{ MATCH {arrow.format(n=node)} WITH DISTINCT f.partnership AS pid, f.value_usd AS v "
+                    f"CALL ({node}) {{ MATCH {arrow.format(n=node)} WHERE {c.held_then('f', 'MONEY_FLOW', True)} "
+                    "WITH DISTINCT f.partnership AS pid, f.value_usd AS v "
                     "MATCH (q:Partnership {id: pid}) WITH q.status AS status, q.value_qualifier AS qualifier, "
                     "sum(v) AS total, count(v) AS valued, count(*) AS deals ORDER BY status, qualifier "
                     "RETURN collect({status: status, qualifier: qualifier, "

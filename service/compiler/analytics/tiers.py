@@ -6,9 +6,7 @@ from service.compiler.analytics.common import Direction, children, in_range, roo
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Scope, Statement, response_key
-from service.domain.catalog import CATALOG
 from service.errors import bad_input
-from service.graph.fragments import held
 
 MAX_ENTRIES = 500  # companies per supply chain or exposure answer
 PATHS_PER_COMPANY = 3
@@ -88,7 +86,7 @@ def _hop_filter(c: Compiler, where: Any, scope: Scope) -> tuple[str, tuple[str, 
     conditions: list[str] = []
     needs: tuple[str, ...] = ()
     if c.as_of is not None:
-        conditions.append(held("hop", CATALOG.valid_links["SUPPLIES"], c.as_of))
+        conditions.append(c.held_then("hop", "SUPPLIES", True))
     if condition := c.filters.where("Partnership", {"n": "q"}, where):
         ids = c.var("allowed")
         scope.calls.append(
@@ -129,8 +127,7 @@ def exposure(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
     # Tier 1: the companies tied to the site, and the customers of deals that concern it.
     direct = c.var("d")
     tie, deal = c.var("tie"), c.var("deal")
-    tie_held = held(tie, CATALOG.valid_links["OWNS"], c.as_of) if c.as_of else "true"
-    deal_held = held(deal, CATALOG.valid_nodes["Partnership"], c.as_of) if c.as_of else "true"
+    tie_held, deal_held = c.held_then(tie, "OWNS", True), c.held_then(deal, "Partnership", False)
     prelude = (
         f"CALL ({root}) {{ MATCH ({root})<-[{tie}:OWNS|OPERATES|OCCUPIES|DEVELOPS]-({direct}:Company) "
         f"WHERE {tie_held} RETURN {direct} UNION "

@@ -148,16 +148,17 @@ export async function runOverlay(
   overlay: Overlay,
   id: string,
   type: EntityType,
+  asOf?: string,
 ): Promise<OverlayResult | null> {
   if (overlay === "loops") {
     const data = await graphql<{ result: { loops: Loop[] } }>(MONEY_LOOPS, { id });
     return loops(data.result.loops, id);
   }
   if (overlay === "supply") {
-    const data = await graphql<{ result: Tiers | null }>(SUPPLY_CHAIN, { id });
+    const data = await graphql<{ result: Tiers | null }>(SUPPLY_CHAIN, { id, asOf });
     return data.result && tiers(data.result, id, type, true, "Supply chain (suppliers by tier)");
   }
   const query = type === "Facility" ? EXPOSURE_OF_FACILITY : EXPOSURE_OF_COMPANY;
-  const data = await graphql<{ result: Tiers | null }>(query, { id });
+  const data = await graphql<{ result: Tiers | null }>(query, { id, asOf });
   return data.result && tiers(data.result, id, type, false, "Exposure (who depends on it, by tier)");
 }

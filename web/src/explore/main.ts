@@ -21,6 +21,7 @@ import { setUpSearch } from "./search";
 import { readState, writeState, type View, type ViewState } from "./state";
 import { busy, hover, say } from "./status";
 import { Store } from "./store";
+import { showTimeline } from "./timeline";
 
 declare global {
   interface Window {
@@ -50,7 +51,7 @@ async function expand(id: string): Promise<void> {
   if (expanded.has(id)) return;
   const entity = await store.load(id);
   if (!entity) {
-    say(`Nothing in the graph has the id “${id}”.`);
+    say(missing(id));
     return;
   }
   expanded.add(id);
@@ -71,7 +72,8 @@ async function select(id: string): Promise<void> {
   graph.select(id);
   const entity = await store.load(id);
   if (!entity) {
-    fill(byId("details"), h("p", {}, `Nothing in the graph has the id “${id}”.`));
+    fill(byId("details"), h("p", {}, missing(id)));
+    byId("timeline").hidden = true;
     return;
   }
   const actions = {
@@ -81,6 +83,20 @@ async function select(id: string): Promise<void> {
   fill(byId("details"), details(entity, actions, id === state.focus));
   updateButtons(entity.__typename);
   writeState(state);
+  await showTimeline(id, entity.name, state.asOf);
+}
+
+function missing(id: string): string {
+  return state.asOf
+    ? `“${id}” is not in the graph as of ${state.asOf} (not yet announced, or no such id).`
+    : `Nothing in the graph has the id “${id}”.`;
+}
+
+/** Draw the network again as of another date (none: today), keeping what is in view. */
+async function setDate(date: string | undefined): Promise<void> {
+  state.asOf = date;
+  writeState(state, true);
+  await restore();
 }
 
 /** Select an entity named in the panel, bringing it into the network first. */
@@ -135,10 +151,15 @@ function listInView(): void {
 function updateButtons(type: EntityType | undefined): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>("[data-overlay]")) {
     const overlay = button.dataset.overlay as Overlay;
-    const usable = type !== undefined && applies(overlay, type);
+    const dated = overlay === "loops" && state.asOf !== undefined;
+    const usable = type !== undefined && applies(overlay, type) && !dated;
     const needs = overlay === "exposure" ? "a company or a facility" : "a company";
     button.disabled = !usable;
-    button.title = usable ? "" : `${OVERLAYS[overlay]} needs ${needs}: select one`;
+    button.title = dated
+      ? "Money loops are answered for today only: clear the date"
+      : usable
+        ? ""
+        : `${OVERLAYS[overlay]} needs ${needs}: select one`;
     button.setAttribute("aria-pressed", String(state.overlay === overlay));
   }
 }
@@ -164,7 +185,7 @@ async function showOverlay(overlay: Overlay): Promise<void> {
   }
   if (!graph.has(id)) await expand(id);
   say(`${OVERLAYS[overlay]}: asking the API…`);
-  const result = await runOverlay(overlay, id, type);
+  const result = await runOverlay(overlay, id, type, state.asOf);
   if (!result) {
     say(`${OVERLAYS[overlay]}: the API knows nothing about “${id}”.`);
     return;
@@ -275,6 +296,8 @@ function legend(): void {
 async function restore(): Promise<void> {
   const wanted = readState();
   state = { ...wanted, expand: [] };
+  store.asOf = wanted.asOf;
+  byId<HTMLInputElement>("as-of").value = wanted.asOf ?? "";
   legend();
   graph.clear();
   expanded.clear();
@@ -309,6 +332,12 @@ function start(): void {
   byId("export-png").addEventListener("click", () => void busy(() => exportAs("png")));
   byId("export-svg").addEventListener("click", () => void busy(() => exportAs("svg")));
   byId("fit").addEventListener("click", () => graph.fit());
+  const date = byId<HTMLInputElement>("as-of");
+  date.addEventListener("change", () => {
+    if (date.value === "" || /^\d{4}-\d{2}-\d{2}$/.test(date.value))
+      void busy(() => setDate(date.value || undefined));
+  });
+  byId("as-of-clear").addEventListener("click", () => void busy(() => setDate(undefined)));
   window.addEventListener("popstate", () => void busy(restore));
   window.addEventListener("resize", () => graph.cy.resize());
   byId("legend").addEventListener("toggle", () => graph.cy.resize());

@@ -144,7 +144,7 @@ const LINKS = `totalCount edges { node { ${COMPANY_REF} } partnerships { ${PARTN
 const BY_STATUS = "status qualifier valueUsd partnerships";
 
 export const ENTITY_QUERIES: Record<EntityType, string> = {
-  Company: `query ExploreCompany($id: ID!) { entity: company(id: $id) {
+  Company: `query ExploreCompany($id: ID!, $asOf: Date) { entity: company(id: $id, asOf: $asOf) {
     __typename ${COMPANY_REF} legalName ticker description aliases
     stats { suppliers customers moneyIn { ${BY_STATUS} } moneyOut { ${BY_STATUS} } }
     ${SOURCES}
@@ -158,11 +158,11 @@ export const ENTITY_QUERIES: Record<EntityType, string> = {
     facilities(first: ${PAGE}) { edges { roles node { ${FACILITY_REF} } } }
     partnerships(first: ${PAGE}) { totalCount edges { roles node { ${PARTNERSHIP_REF} ${PARTIES} } } }
   } }`,
-  Person: `query ExplorePerson($id: ID!) { entity: person(id: $id) {
+  Person: `query ExplorePerson($id: ID!, $asOf: Date) { entity: person(id: $id, asOf: $asOf) {
     __typename id name aliases ${SOURCES}
     positions(first: ${PAGE}) { nodes { title role current since company { ${COMPANY_REF} } } }
   } }`,
-  Facility: `query ExploreFacility($id: ID!) { entity: facility(id: $id) {
+  Facility: `query ExploreFacility($id: ID!, $asOf: Date) { entity: facility(id: $id, asOf: $asOf) {
     __typename ${FACILITY_REF} statusAsOf description powerMw aliases
     capacity { amount unit qualifier } ${SOURCES}
     companies(first: ${PAGE}) { edges { roles node { ${COMPANY_REF} } } }
@@ -170,7 +170,7 @@ export const ENTITY_QUERIES: Record<EntityType, string> = {
     partOf { ${FACILITY_REF} }
     parts(first: ${PAGE}) { nodes { ${FACILITY_REF} } }
   } }`,
-  Partnership: `query ExplorePartnership($id: ID!) { entity: partnership(id: $id) {
+  Partnership: `query ExplorePartnership($id: ID!, $asOf: Date) { entity: partnership(id: $id, asOf: $asOf) {
     __typename ${PARTNERSHIP_REF} summary products capacity { amount unit qualifier } ${SOURCES}
     ${PARTIES}
     facilities(first: ${PAGE}) { nodes { ${FACILITY_REF} } }
@@ -207,12 +207,12 @@ export interface Tiers {
   entries: TierEntry[];
 }
 const TIERS = `truncated entries { tier company { ${COMPANY_REF} } paths { ${PARTNERSHIP_REF} ${PARTIES} } }`;
-export const SUPPLY_CHAIN = `query ExploreSupplyChain($id: ID!) {
-  result: supplyChain(company: $id, direction: UPSTREAM, maxDepth: 3) { ${TIERS} } }`;
-export const EXPOSURE_OF_COMPANY = `query ExploreExposure($id: ID!) {
-  result: exposure(company: $id, maxDepth: 2) { ${TIERS} } }`;
-export const EXPOSURE_OF_FACILITY = `query ExploreFacilityExposure($id: ID!) {
-  result: exposure(facility: $id, maxDepth: 2) { ${TIERS} } }`;
+export const SUPPLY_CHAIN = `query ExploreSupplyChain($id: ID!, $asOf: Date) {
+  result: supplyChain(company: $id, direction: UPSTREAM, maxDepth: 3, asOf: $asOf) { ${TIERS} } }`;
+export const EXPOSURE_OF_COMPANY = `query ExploreExposure($id: ID!, $asOf: Date) {
+  result: exposure(company: $id, maxDepth: 2, asOf: $asOf) { ${TIERS} } }`;
+export const EXPOSURE_OF_FACILITY = `query ExploreFacilityExposure($id: ID!, $asOf: Date) {
+  result: exposure(facility: $id, maxDepth: 2, asOf: $asOf) { ${TIERS} } }`;
 
 export interface FlowStep {
   from: CompanyRef;
@@ -241,3 +241,14 @@ export interface FacilityPage {
 export const FACILITIES = `query ExploreFacilities($after: String) { facilities(first: 100, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
   nodes { ${FACILITY_REF} powerMw companies(first: 5) { nodes { id name } } } } }`;
+
+export interface TimelineEvent {
+  id: string;
+  on: string;
+  onPrecision: string | null;
+  kind: string;
+  description: string;
+  sources: { nodes: { quote: string | null; source: { url: string | null; title: string | null } }[] };
+}
+export const TIMELINE = `query ExploreTimeline($id: ID!, $asOf: Date) { timeline(id: $id, asOf: $asOf, first: 100) {
+  totalCount nodes { id on onPrecision kind description sources { nodes { quote source { url title } } } } } }`;

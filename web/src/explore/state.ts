@@ -18,6 +18,8 @@ export interface ViewState {
   area: string;
   /** Link kinds and node types switched off in the legend. */
   hide: string[];
+  /** The date the network is drawn as of (YYYY-MM-DD); none: today. */
+  asOf?: string;
 }
 
 const list = (value: string | null): string[] => (value ? value.split(",").filter(Boolean) : []);
@@ -33,6 +35,7 @@ export function readState(search: string = window.location.search): ViewState {
     view: params.get("view") === "facilities" ? "facilities" : "graph",
     area: params.get("area") ?? "all",
     hide: list(params.get("hide")),
+    asOf: /^\d{4}-\d{2}-\d{2}$/.test(params.get("asOf") ?? "") ? (params.get("asOf") as string) : undefined,
   };
 }
 
@@ -45,6 +48,7 @@ export function writeState(state: ViewState, push = false): void {
   if (state.view !== "graph") params.set("view", state.view);
   if (state.view === "facilities" && state.area !== "all") params.set("area", state.area);
   if (state.hide.length) params.set("hide", state.hide.join(","));
+  if (state.asOf) params.set("asOf", state.asOf);
   const url = `${window.location.pathname}?${params.toString().replace(/%2C/g, ",")}`;
   if (url === `${window.location.pathname}${window.location.search}`) return;
   if (push) window.history.pushState(null, "", url);

@@ -8,6 +8,17 @@ const ENTITY_TYPES: readonly string[] = ["Company", "Person", "Facility", "Partn
 export class Store {
   private readonly types = new Map<string, EntityType>();
   private readonly entities = new Map<string, Promise<Entity | null>>();
+  private date: string | undefined;
+
+  /** Read entities as of this date (none: today); what was read for another date is forgotten. */
+  set asOf(date: string | undefined) {
+    if (date !== this.date) this.entities.clear();
+    this.date = date;
+  }
+
+  get asOf(): string | undefined {
+    return this.date;
+  }
 
   /** Remember a type learnt elsewhere (a search hit, a drawn node), saving a request. */
   know(id: string, type: EntityType): void {
@@ -36,7 +47,7 @@ export class Store {
       entity = (async () => {
         const type = await this.typeOf(id);
         if (!type) return null;
-        const data = await graphql<{ entity: Entity | null }>(ENTITY_QUERIES[type], { id });
+        const data = await graphql<{ entity: Entity | null }>(ENTITY_QUERIES[type], { id, asOf: this.date });
         return data.entity;
       })();
       entity.catch(() => this.entities.delete(id)); // a failed read is tried again next time
