@@ -173,7 +173,9 @@ def change_subscription(registry: Registry) -> GraphQLField:
 
 def _other_roots(registry: Registry) -> dict[str, Root]:
     partnership_where = registry.where("Partnership")
-    as_of = _arg(registry.types["Date"], f"{AS_OF} Supply links count from their deal's announcement.")
+    as_of = _arg(
+        registry.types["Date"], f"{AS_OF} Supply and money links count from their deal's announcement."
+    )
     return {
         "search": Root(
             GraphQLField(
@@ -220,6 +222,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
                         GraphQLList(non_null(registry.enum(LinkKind))),
                         "Kinds of link to use (default: all but HISTORY).",
                     ),
+                    "asOf": as_of,
                 },
                 description="Shortest paths between any two entities, each step explained by its "
                 "relationship, partnership and source; empty when none is within maxLength.",
@@ -247,6 +250,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
                         FlowKind.MONEY,
                     ),
                     "first": _arg(non_null(GraphQLInt), "Number of loops: default 20, at most 100.", 20),
+                    "asOf": as_of,
                 },
                 description="Loops where money (or supply) comes back to where it started, "
                 "largest first; one deal's own two-way flow is not a loop.",
@@ -273,6 +277,7 @@ def _other_roots(registry: Registry) -> dict[str, Root]:
                 args={
                     "by": _arg(non_null(option_enum(registry, RankingKind)), "What to rank by."),
                     "first": _arg(non_null(GraphQLInt), "How many: default 10, at most 100.", 10),
+                    "asOf": as_of,
                 },
                 description="Companies ranked by how many depend on them as a supplier, or by the "
                 "value of money moving through them.",

@@ -68,6 +68,15 @@ class Lists(Names, ABC):
         span = (CATALOG.valid_links if is_link else CATALOG.valid_nodes).get(name)
         return held(var, span, self.as_of) if self.as_of is not None and span is not None else "true"
 
+    def held_any(self, var: str, is_link: bool) -> str:
+        """A condition: `var`, a node (or relationship) of any label (or type), held on the
+        `asOf` date: every valid time the catalog knows is tested, since the properties of one
+        are absent (null, so passing) on the others."""
+        if self.as_of is None:
+            return "true"
+        spans = (CATALOG.valid_links if is_link else CATALOG.valid_nodes).values()
+        return " AND ".join(dict.fromkeys(held(var, span, self.as_of) for span in spans)) or "true"
+
     def holding(self, *bound: tuple[str, str, bool]) -> list[str]:
         """`WITH * WHERE` lines keeping, under `asOf`, only what held on its date: for each
         (variable, label or relationship type, is a relationship) that has a valid time."""

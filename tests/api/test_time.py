@@ -170,3 +170,45 @@ async def test_company_stats_count_what_held_on_the_date(
     now = (await data(engine, query, {"on": None}))["company"]["stats"]
     assert early["customers"] < now["customers"]
     assert sum(d["count"] for d in early["degree"]) < sum(d["count"] for d in now["degree"])
+
+
+async def test_paths_loops_and_rankings_as_of_a_date(
+    seeded_once: Driver, engine: Run, driver: Driver
+) -> None:
+    # Nvidia and OpenAI are one deal apart from 2025-09-22 (the letter of intent).
+    path = """query($on: Date) {
+      connections(from: "nvidia", to: "openai", maxLength: 2, asOf: $on, via: [PARTNERSHIP]) {
+      paths { length steps { partnership { id announcedOn } } } } }"""
+    before = (await data(engine, path, {"on": "2025-09-21"}))["connections"]["paths"]
+    after = (await data(engine, path, {"on": "2025-09-22"}))["connections"]["paths"]
+
+    def deals(paths: list[Any]) -> set[str]:
+        return {s["partnership"]["id"] for p in paths for s in p["steps"] if s["partnership"]}
+
+    assert "nvidia-openai-10gw" in deals(after) and "nvidia-openai-10gw" not in deals(before)
+    assert all(
+        s["partnership"]["announcedOn"] is None or s["partnership"]["announcedOn"] <= "2025-09-21"
+        for p in before
+        for s in p["steps"]
+        if s["partnership"]
+    )
+    # Money loops through Nvidia use only flows announced by the date.
+    loops = """query($on: Date) { circularFlows(involving: "nvidia", asOf: $on, first: 100) {
+      loops { steps { partnership { id announcedOn } } } } }"""
+    for on in ("2025-09-21", None):
+        found = (await data(engine, loops, {"on": on}))["circularFlows"]["loops"]
+        dates = [s["partnership"]["announcedOn"] for loop in found for s in loop["steps"]]
+        assert on is None or all(d is None or d <= on for d in dates)
+    early = (await data(engine, loops, {"on": "2025-09-21"}))["circularFlows"]["loops"]
+    now = (await data(engine, loops, {"on": None}))["circularFlows"]["loops"]
+    assert len(early) < len(now)
+    # The most depended-on suppliers, ranked on a date, count the supply links announced by then.
+    ranking = """query($on: Date) { rankings(by: MOST_DEPENDED_ON_SUPPLIERS, first: 5, asOf: $on) {
+      company { id } score } }"""
+    top = (await data(engine, ranking, {"on": "2025-06-30"}))["rankings"]
+    records, _, _ = driver.execute_query(
+        "MATCH (c:Company {id: $id})-[f:SUPPLIES]->(x:Company) "
+        "WHERE f.announced_on IS NULL OR f.announced_on <= date('2025-06-30') RETURN count(DISTINCT x) AS n",
+        id=top[0]["company"]["id"],
+    )
+    assert top[0]["score"] == records[0]["n"]

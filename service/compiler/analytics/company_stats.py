@@ -3,17 +3,11 @@
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Scope, response_key
-from service.domain.catalog import CATALOG
 from service.domain.vocab import DEFAULT_LINKS, LINK_TYPES
 from service.errors import bad_input
 from service.graph.fragments import link_kind
 
 _DEGREE_TYPES = "|".join(t for k in DEFAULT_LINKS for t in LINK_TYPES[k])
-
-
-def _all(conditions: list[str]) -> str:
-    """The conditions joined, each once."""
-    return " AND ".join(dict.fromkeys(c for c in conditions if c != "true")) or "true"
 
 
 def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) -> str:
@@ -24,12 +18,7 @@ def company_stats(c: Compiler, node: str, selection: Selection, scope: Scope) ->
         match child.name:
             case "degree":
                 # Under asOf, a link counts when it and what it leads to held then.
-                then = _all(
-                    [
-                        *(c.held_then("r", rel, True) for rel in _DEGREE_TYPES.split("|")),
-                        *(c.held_then("o", label, False) for label in CATALOG.valid_nodes),
-                    ]
-                )
+                then = f"{c.held_any('r', True)} AND {c.held_any('o', False)}"
                 scope.calls.append(
                     f"CALL ({node}) {{ OPTIONAL MATCH ({node})-[r:{_DEGREE_TYPES}]-(o) WHERE {then} "
                     f"WITH {link_kind('r')} AS kind, count(r) AS links WHERE kind IS NOT NULL "

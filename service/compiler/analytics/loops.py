@@ -18,6 +18,9 @@ def circular_flows(c: Compiler, selection: Selection, args: dict[str, Any]) -> S
     first = in_range(args["first"], "first", low=0, high=MAX_LOOPS)
     statuses = args.get("status")
     minimum = args.get("minValueUsd")
+    c.answer_as_of(args)
+    then = c.held_then("f", rel, True)
+    step = f"[f:{rel} WHERE {then}]" if then != "true" else f"[:{rel}]"
     a, path, rows = c.var("a"), c.var("p"), c.var("loops")
     involving = args.get("involving")
     start = (
@@ -65,7 +68,7 @@ def circular_flows(c: Compiler, selection: Selection, args: dict[str, Any]) -> S
                 loop_parts.append(f"{response_key(child)}: 'CircularFlow'")
     value_filter = f"WHERE minStepUsd >= {c.param(float(minimum))} " if minimum is not None else ""
     body = (
-        f"{start} MATCH {path} = ({a})-[:{rel}]->{{2,{length}}}({a}) "
+        f"{start} MATCH {path} = ({a})-{step}->{{2,{length}}}({a}) "
         f"WITH {a}, {path}, reduce(s = [], n IN nodes({path})[..-1] | CASE WHEN n IN s THEN s ELSE s + n END) "
         f"AS visited WHERE {' AND '.join(conditions)} "
         f"WITH {path} LIMIT {MAX_CYCLES_SCANNED} "

@@ -28,6 +28,15 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
     length = in_range(args["maxLength"], "maxLength")
     types = _link_types(args.get("via"))
     a, b, path, index, hop, rows = c.var("a"), c.var("b"), c.var("p"), c.var("i"), c.var("r"), c.var("paths")
+    c.answer_as_of(args)
+    # Under asOf, every link and every node past the start must have held then.
+    link_held = c.held_any("s", True)
+    node_held = c.held_any("t", False)
+    steps = (
+        f"-[:{types}]-{{1,{length}}}"
+        if link_held == node_held == "true"
+        else f"(()-[s:{types} WHERE {link_held}]-(t WHERE {node_held})){{1,{length}}}"
+    )
     left, right, deal, src = c.var("x"), c.var("y"), c.var("deal"), c.var("src")
     inner = Scope()
     step_parts = []
@@ -67,7 +76,7 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
     # partnership node the step touches. The evidence is that partnership's first source, else
     # an event's or a statement's the step touches, else the link's own (positions and facility links carry one).
     body = (
-        f"MATCH {path} = ALL SHORTEST ({a})-[:{types}]-{{1,{length}}}({b}) WITH {path} LIMIT {MAX_PATHS + 1} "
+        f"MATCH {path} = ALL SHORTEST ({a}){steps}({b}) WITH {path} LIMIT {MAX_PATHS + 1} "
         f"WITH {path}, elementId(last(relationships({path}))) + toString(length({path})) AS pid "
         f"UNWIND range(0, length({path}) - 1) AS {index} "
         f"WITH {path}, pid, {index}, nodes({path})[{index}] AS {left}, nodes({path})[{index} + 1] AS {right}, "
@@ -101,7 +110,8 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
         elif child.name == "__typename":
             fields.append(f"{response_key(child)}: 'Connections'")
     text = (
-        f"OPTIONAL MATCH ({a}:Entity {{id: {c.param(start)}}}) OPTIONAL MATCH ({b}:Entity {{id: {c.param(end)}}}) "
+        f"OPTIONAL MATCH ({a}:Entity {{id: {c.param(start)}}}) WHERE {c.held_any(a, False)} "
+        f"OPTIONAL MATCH ({b}:Entity {{id: {c.param(end)}}}) "
         f"CALL ({a}, {b}) {{ {body} }} RETURN {{{', '.join(fields)}}} AS result"
     )
     return Statement(text, c.params)

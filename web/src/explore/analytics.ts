@@ -151,7 +151,7 @@ export async function runOverlay(
   asOf?: string,
 ): Promise<OverlayResult | null> {
   if (overlay === "loops") {
-    const data = await graphql<{ result: { loops: Loop[] } }>(MONEY_LOOPS, { id });
+    const data = await graphql<{ result: { loops: Loop[] } }>(MONEY_LOOPS, { id, asOf });
     return loops(data.result.loops, id);
   }
   if (overlay === "supply") {

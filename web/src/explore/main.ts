@@ -151,15 +151,10 @@ function listInView(): void {
 function updateButtons(type: EntityType | undefined): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>("[data-overlay]")) {
     const overlay = button.dataset.overlay as Overlay;
-    const dated = overlay === "loops" && state.asOf !== undefined;
-    const usable = type !== undefined && applies(overlay, type) && !dated;
+    const usable = type !== undefined && applies(overlay, type);
     const needs = overlay === "exposure" ? "a company or a facility" : "a company";
     button.disabled = !usable;
-    button.title = dated
-      ? "Money loops are answered for today only: clear the date"
-      : usable
-        ? ""
-        : `${OVERLAYS[overlay]} needs ${needs}: select one`;
+    button.title = usable ? "" : `${OVERLAYS[overlay]} needs ${needs}: select one`;
     button.setAttribute("aria-pressed", String(state.overlay === overlay));
   }
 }

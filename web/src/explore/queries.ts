@@ -227,7 +227,8 @@ export interface Loop {
   minStepUsd: number | null;
   steps: FlowStep[];
 }
-export const MONEY_LOOPS = `query ExploreMoneyLoops($id: ID!) { result: circularFlows(involving: $id, maxLength: 4, first: 10) {
+export const MONEY_LOOPS = `query ExploreMoneyLoops($id: ID!, $asOf: Date) {
+  result: circularFlows(involving: $id, maxLength: 4, first: 10, asOf: $asOf) {
   loops { length valueUsd minStepUsd steps {
     from { ${COMPANY_REF} } to { ${COMPANY_REF} } status valueUsd partnership { id name } } } } }`;
 
