@@ -24,7 +24,7 @@ from graphql import (
 from service.api.types import Registry, list_of, non_null
 from service.compiler.analytics.common import OPTION_DEFINITIONS, Direction, FlowKind, RankingKind
 from service.compiler.roots import SEARCH_TYPES, STATS_FIELDS
-from service.domain.vocab import LinkKind, MoneyQualifier, Status, ValueBasis
+from service.domain.vocab import DatePrecision, LinkKind, MoneyQualifier, Status, ValueBasis
 
 
 def option_enum(registry: Registry, enum: type[StrEnum]) -> GraphQLEnumType:
@@ -184,6 +184,7 @@ def analytics_types(registry: Registry) -> dict[str, GraphQLNamedType]:
     )
     _company_stats(registry)
     _search(registry)
+    _diff(registry)
     _object(
         registry,
         "Stats",
@@ -240,6 +241,55 @@ def _company_stats(registry: Registry) -> None:
     )
     registry.extra_fields.setdefault("Company", {})["stats"] = _f(
         non_null(stats), "Figures: links by kind, suppliers and customers, money in and out by status."
+    )
+
+
+def _diff(registry: Registry) -> None:
+    node = registry.node_interface()
+    kind = registry.add(
+        GraphQLEnumType(
+            "DiffChangeKind",
+            {
+                "BEGAN": GraphQLEnumValue("BEGAN", description="It came to hold in the period."),
+                "ENDED": GraphQLEnumValue("ENDED", description="It stopped holding in the period."),
+            },
+            description="Whether a dated fact began or ended between the two dates.",
+        )
+    )
+    change = _object(
+        registry,
+        "DiffChange",
+        "One fact that began or ended between the two dates.",
+        lambda: {
+            "change": _f(non_null(kind), "Began or ended."),
+            "on": _f(non_null(registry.types["Date"]), "When (first day of the period for partial dates)."),
+            "precision": _f(registry.enum(DatePrecision), "How precisely the sources date it."),
+            "fact": _f(node, "The dated entity: a partnership announced, an event, a statement, a figure."),
+            "other": _f(node, "For a position or a facility tie: the entity at the other end."),
+            "relationship": _f(GraphQLString, "For a position or a facility tie: HOLDS_POSITION, OWNS..."),
+            "title": _f(GraphQLString, "For a position: its title."),
+            "evidence": _f(list_of(registry.output("Evidence")), "Its sources, with their quotes."),
+        },
+    )
+    entry = _object(
+        registry,
+        "DiffEntry",
+        "An entity with the facts of it that began or ended.",
+        lambda: {
+            "entity": _f(non_null(node), "The entity the facts belong to (a deal, a person, a facility...)."),
+            "changes": _f(list_of(change), "Its facts, oldest first."),
+        },
+    )
+    _object(
+        registry,
+        "Diff",
+        "What began or ended in the world (valid time) around an entity between two dates.",
+        lambda: {
+            "from": _f(non_null(registry.types["Date"]), "The first date (what held then is the baseline)."),
+            "to": _f(non_null(registry.types["Date"]), "The second date."),
+            "entities": _f(list_of(entry), "Entities with changes, by their first change; at most 200."),
+            "truncated": _f(non_null(GraphQLBoolean), "True when more entities changed than were returned."),
+        },
     )
 
 

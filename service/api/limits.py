@@ -46,6 +46,7 @@ ANALYTICS_ITEMS = {
     "connections": 20 * 6,
     "rankings": 100,
     "circularFlows": 100 * 6,
+    "diff": 200 * 5,
 }
 ANALYTICS_TYPES = {
     "Tiers",
@@ -57,6 +58,9 @@ ANALYTICS_TYPES = {
     "CircularFlow",
     "FlowStep",
     "CompanyStats",
+    "Diff",
+    "DiffEntry",
+    "DiffChange",
 }
 
 

@@ -23,7 +23,7 @@ from graphql import (
 from service.api.analytics_types import option_enum
 from service.api.types import AFTER, FIRST, ORDER, WHERE, Registry, list_of, non_null
 from service.compiler import roots as compiled
-from service.compiler.analytics import loops, paths, rankings, tiers
+from service.compiler.analytics import diff, loops, paths, rankings, tiers
 from service.compiler.analytics.common import MAX_DEPTH, Direction, FlowKind, RankingKind
 from service.compiler.lists import MAX_WITHIN
 from service.compiler.paging import MAX_PAGE
@@ -108,6 +108,21 @@ def query_roots(registry: Registry) -> dict[str, Root]:
             _listing(label),
         )
     roots.update(_other_roots(registry))
+    roots["diff"] = Root(
+        GraphQLField(
+            non_null(registry.object("Diff")),
+            args={
+                "around": _arg(non_null(GraphQLID), "The entity whose neighbourhood to compare."),
+                "depth": _arg(non_null(GraphQLInt), f"Links out from it, 0 to {MAX_WITHIN}.", 1),
+                "from": _arg(non_null(registry.types["Date"]), "The earlier date."),
+                "to": _arg(non_null(registry.types["Date"]), "The later date."),
+            },
+            description="What began or ended in the world (valid time) around an entity between two dates: "
+            "deals announced, events and statements, figures stated, positions and facility ties started or "
+            "ended; grouped by entity, each with its sources. Empty for an unknown id.",
+        ),
+        diff.diff,
+    )
     roots["timeline"] = Root(
         GraphQLField(
             non_null(registry.connection("Event", "Event")),

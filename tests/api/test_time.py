@@ -212,3 +212,74 @@ async def test_paths_loops_and_rankings_as_of_a_date(
         id=top[0]["company"]["id"],
     )
     assert top[0]["score"] == records[0]["n"]
+
+
+DIFF = """query($around: ID!, $depth: Int!, $from: Date!, $to: Date!) {
+  diff(around: $around, depth: $depth, from: $from, to: $to) {
+    from to truncated
+    entities {
+      entity { __typename id }
+      changes { change on precision fact { id } other { id } relationship title
+        evidence { quote source { id url } } }
+    }
+  }
+}"""
+
+
+async def test_a_diff_lists_what_began_and_ended_around_an_entity(
+    seeded_once: Driver, engine: Run, driver: Driver
+) -> None:
+    window = {"from": "2025-09-01", "to": "2025-10-31"}
+    answer = (await data(engine, DIFF, {"around": "openai", "depth": 1, **window}))["diff"]
+    assert (answer["from"], answer["to"], answer["truncated"]) == ("2025-09-01", "2025-10-31", False)
+    found = {
+        (e["entity"]["id"], c["change"], (c["fact"] or c["other"] or {}).get("id"))
+        for e in answer["entities"]
+        for c in e["changes"]
+    }
+    # By hand: dated entities within one link of OpenAI whose date falls in the window, and the
+    # positions and facility ties there that started or ended in it.
+    records, _, _ = driver.execute_query(
+        "MATCH (:Entity {id: 'openai'})-[:!SOURCED_BY&!HAS_CHANGE]-{0,1}(y:Entity) WITH DISTINCT y "
+        "CALL (y) { WITH y, coalesce(y.announced_on, y.on, y.as_of) AS on "
+        "  WHERE on > date($from) AND on <= date($to) RETURN [y.id, 'BEGAN', y.id] AS row "
+        "UNION MATCH (y)-[r:HOLDS_POSITION|OWNS|OPERATES|DEVELOPS|OCCUPIES]-() "
+        "  WHERE r.since > date($from) AND r.since <= date($to) "
+        "  RETURN [startNode(r).id, 'BEGAN', endNode(r).id] AS row "
+        "UNION MATCH (y)-[r:HOLDS_POSITION|OWNS|OPERATES|DEVELOPS|OCCUPIES]-() "
+        "  WHERE r.until >= date($from) AND r.until < date($to) "
+        "  RETURN [startNode(r).id, 'ENDED', endNode(r).id] AS row } "
+        "RETURN collect(DISTINCT row) AS rows",
+        **window,
+    )
+    assert found == {tuple(row) for row in records[0]["rows"]}
+    assert ("nvidia-openai-10gw", "BEGAN", "nvidia-openai-10gw") in found
+    assert ("amd-openai-6gw", "BEGAN", "amd-openai-6gw") in found
+    changes = [c for e in answer["entities"] for c in e["changes"]]
+    assert all(window["from"] < c["on"] <= window["to"] for c in changes if c["change"] == "BEGAN")
+    assert all(c["evidence"] and all(ev["quote"] for ev in c["evidence"]) for c in changes)
+    firsts = [e["changes"][0]["on"] for e in answer["entities"]]
+    assert firsts == sorted(firsts)
+
+    # A change at the top: Safra Catz's positions at Oracle, one ended and one begun in 2025-09.
+    oracle = await data(
+        engine, DIFF, {"around": "oracle", "depth": 1, "from": "2025-08-01", "to": "2025-10-01"}
+    )
+    catz = next(e for e in oracle["diff"]["entities"] if e["entity"]["id"] == "safra-catz")
+    assert sorted(
+        (c["change"], c["title"], c["other"]["id"], c["on"], c["precision"]) for c in catz["changes"]
+    ) == [
+        ("BEGAN", "Executive vice chair of the board of directors", "oracle", "2025-09-01", "MONTH"),
+        ("ENDED", "Chief executive", "oracle", "2025-09-01", "MONTH"),
+    ]
+    assert all(
+        c["relationship"] == "HOLDS_POSITION" and c["evidence"][0]["source"]["id"] == "s31"
+        for c in catz["changes"]
+    )
+    # Nothing is invented for an unknown id; dates must be in order.
+    empty = await data(engine, DIFF, {"around": "no-such-entity", "depth": 1, **window})
+    assert empty["diff"]["entities"] == []
+    reversed_dates = await engine(
+        DIFF, {"around": "openai", "depth": 1, "from": "2025-10-31", "to": "2025-09-01"}
+    )
+    assert reversed_dates["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -323,8 +323,16 @@ _RETRACTED = "True once retracted: hidden from lists and lookups unless `include
 
 def _span(model: type[Model]) -> ValidSpan | None:
     """Where the model's declared valid time is stored (`Valid` markers), if it has one."""
-    bounds = {m.bound: d.stored for d in declarations(model) if (m := d.marker(Valid)) is not None}
-    return ValidSpan(bounds.get("from"), bounds.get("until")) if bounds else None
+    bounds = {m.bound: d for d in declarations(model) if (m := d.marker(Valid)) is not None}
+    if not bounds:
+        return None
+    start, end = bounds.get("from"), bounds.get("until")
+    return ValidSpan(
+        start.stored if start else None,
+        end.stored if end else None,
+        f"{start.key}_precision" if start else None,
+        f"{end.key}_precision" if end else None,
+    )
 
 
 def _valid_time(catalog: Catalog) -> None:
@@ -340,7 +348,8 @@ def _valid_time(catalog: Catalog) -> None:
             catalog.valid_links.update(dict.fromkeys(rels, span))
     # Derived edges carry their partnership's announcement date, under the same name.
     if (deal := catalog.valid_nodes.get("Partnership")) is not None:
-        catalog.valid_links.update(dict.fromkeys((d.rel for d in DERIVED_LINKS), ValidSpan(deal.start)))
+        derived = ValidSpan(deal.start, start_precision=deal.start_precision)
+        catalog.valid_links.update(dict.fromkeys((d.rel for d in DERIVED_LINKS), derived))
 
 
 def _build() -> Catalog:

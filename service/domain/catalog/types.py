@@ -131,6 +131,8 @@ class ValidSpan:
 
     start: str | None
     end: str | None = None
+    start_precision: str | None = None  # where the precision of each date is kept
+    end_precision: str | None = None
 
 
 @dataclass
