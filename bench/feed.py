@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,30 +116,42 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def phase(host: str, port: int, key: str, subscribers: int, events: int, tag: str) -> dict[str, float]:
+@contextlib.asynccontextmanager
+async def followers(host: str, port: int, count: int) -> AsyncIterator[list[dict[str, float]]]:
+    """`count` SSE subscribers, connected and settled; each one's arrivals by entity."""
     stop = asyncio.Event()
-    arrivals: list[dict[str, float]] = [{} for _ in range(subscribers)]
-    readies = [asyncio.Event() for _ in range(subscribers)]
-    tasks = [
-        asyncio.create_task(subscriber(host, port, arrivals[i], readies[i], stop)) for i in range(subscribers)
-    ]
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
-    await asyncio.sleep(1.0)
+    arrivals: list[dict[str, float]] = [{} for _ in range(count)]
+    readies = [asyncio.Event() for _ in range(count)]
+    tasks = [asyncio.create_task(subscriber(host, port, arrivals[i], readies[i], stop)) for i in range(count)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
+        await asyncio.sleep(1.0)
+        yield arrivals
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def received(arrivals: list[dict[str, float]], expected: int, seconds: float) -> None:
+    """Wait until every subscriber has `expected` events, or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(len(a) < expected for a in arrivals):
+        await asyncio.sleep(0.1)
+
+
+async def phase(host: str, port: int, key: str, subscribers: int, events: int, tag: str) -> dict[str, float]:
     written: dict[str, float] = {}
     write_ms: list[float] = []
-    for n in range(events):
-        entity = f"bench-feed-{tag}-{n}"
-        started = time.monotonic()
-        written[entity] = await write(host, port, key, entity)
-        write_ms.append((written[entity] - started) * 1000)
-        await asyncio.sleep(0.25)
-    deadline = time.monotonic() + 30
-    while subscribers and time.monotonic() < deadline and any(len(a) < events for a in arrivals):
-        await asyncio.sleep(0.1)
-    stop.set()
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    async with followers(host, port, subscribers) as arrivals:
+        for n in range(events):
+            entity = f"bench-feed-{tag}-{n}"
+            started = time.monotonic()
+            written[entity] = await write(host, port, key, entity)
+            write_ms.append((written[entity] - started) * 1000)
+            await asyncio.sleep(0.25)
+        await received(arrivals, events, 30)
     latencies = [(a[e] - t) * 1000 for a in arrivals for e, t in written.items() if e in a]
     missing = subscribers * events - len(latencies)
     return {
@@ -154,33 +167,20 @@ async def sustained(
     host: str, port: int, key: str, subscribers: int, writers: int, seconds: float
 ) -> dict[str, float]:
     """Writers as fast as they go while subscribers follow: rates and completeness."""
-    stop = asyncio.Event()
-    arrivals: list[dict[str, float]] = [{} for _ in range(subscribers)]
-    readies = [asyncio.Event() for _ in range(subscribers)]
-    tasks = [
-        asyncio.create_task(subscriber(host, port, arrivals[i], readies[i], stop)) for i in range(subscribers)
-    ]
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
-    await asyncio.sleep(1.0)
     written: dict[str, float] = {}
     numbers = itertools.count()
-    until = time.monotonic() + seconds
+    async with followers(host, port, subscribers) as arrivals:
+        until = time.monotonic() + seconds
 
-    async def writer() -> None:
-        while time.monotonic() < until:
-            entity = f"bench-feed-rate-{next(numbers)}"
-            written[entity] = await write(host, port, key, entity)
+        async def writer() -> None:
+            while time.monotonic() < until:
+                entity = f"bench-feed-rate-{next(numbers)}"
+                written[entity] = await write(host, port, key, entity)
 
-    started = time.monotonic()
-    await asyncio.gather(*(writer() for _ in range(writers)))
-    wrote_s = time.monotonic() - started
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and any(len(a) < len(written) for a in arrivals):
-        await asyncio.sleep(0.1)
-    stop.set()
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+        started = time.monotonic()
+        await asyncio.gather(*(writer() for _ in range(writers)))
+        wrote_s = time.monotonic() - started
+        await received(arrivals, len(written), 60)
     delivered = sum(len(a) for a in arrivals)
     last = max((max(a.values()) for a in arrivals if a), default=started)
     lags = [(a[e] - t) * 1000 for a in arrivals for e, t in written.items() if e in a]

@@ -7,6 +7,7 @@ spelling) and keep everything else, so "same answer" means the same entities wit
 values.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -365,7 +366,63 @@ RETURN collect([tier, c.id, c.name]) AS entries""",
     floor_canonical=lambda records: sorted(list(entry) for entry in _single(records)["entries"]),
 )
 
-CASES: list[Case] = [POINT, PEOPLE_FACILITIES, NESTED, FILTERED_PAGE, DEEP_PAGE, SEARCH, SUPPLY_CHAIN]
+# -- dated variants (valid time: `asOf`) ----------------------------------------------------------
+# The same questions as of a date: deals announced by then (or undated) only. The dated query
+# should stay within 2x of the undated one (docs/time.md); the report puts them side by side.
+
+AS_OF = "2025-06-30"
+
+FILTERED_PAGE_DATED = Case(
+    name="filtered_page_dated",
+    title=f"filtered_page as of {AS_OF}",
+    params={**FILTERED_PAGE.params, "on": AS_OF},
+    ours=FILTERED_PAGE.ours.replace("partnerships(\n", "partnerships(\n    asOf: $on\n").replace(
+        "($status: [Status!])", "($status: [Status!], $on: Date)"
+    ),
+    ours_variables=lambda p: {"status": p["statuses"], "on": p["on"]},
+    ours_canonical=FILTERED_PAGE.ours_canonical,
+    floor=FILTERED_PAGE.floor.replace(
+        "AND p.value_usd > 0", "AND p.value_usd > 0 AND (p.announced_on IS NULL OR p.announced_on <= $on)"
+    ),
+    floor_params=lambda p: {
+        "statuses": [s.lower() for s in p["statuses"]],
+        "on": datetime.date.fromisoformat(p["on"]),
+    },
+    floor_canonical=FILTERED_PAGE.floor_canonical,
+)
+
+NESTED_DATED = Case(
+    name="nested_dated",
+    title=f"nested as of {AS_OF}",
+    params={**NESTED.params, "on": AS_OF},
+    ours=NESTED.ours.replace("($id: ID!)", "($id: ID!, $on: Date)").replace(
+        "company(id: $id)", "company(id: $id, asOf: $on)"
+    ),
+    ours_variables=lambda p: {"id": p["id"], "on": p["on"]},
+    ours_canonical=NESTED.ours_canonical,
+    floor=NESTED.floor.replace(
+        "MATCH (c)-[:PARTY_TO]->(p:Partnership)",
+        "MATCH (c)-[:PARTY_TO]->(p:Partnership) WHERE p.announced_on IS NULL OR p.announced_on <= $on",
+    ).replace(
+        "MATCH (o)-[:OWNS|OPERATES|DEVELOPS|OCCUPIES]->(f:Facility)",
+        "MATCH (o)-[t:OWNS|OPERATES|DEVELOPS|OCCUPIES]->(f:Facility) "
+        "WHERE (t.since IS NULL OR t.since <= $on) AND (t.until IS NULL OR t.until >= $on)",
+    ),
+    floor_params=lambda p: {"id": p["id"], "on": datetime.date.fromisoformat(p["on"])},
+    floor_canonical=NESTED.floor_canonical,
+)
+
+CASES: list[Case] = [
+    POINT,
+    PEOPLE_FACILITIES,
+    NESTED,
+    NESTED_DATED,
+    FILTERED_PAGE,
+    FILTERED_PAGE_DATED,
+    DEEP_PAGE,
+    SEARCH,
+    SUPPLY_CHAIN,
+]
 
 
 def params_for(case: Case, scale: Scale) -> dict[str, Any]:

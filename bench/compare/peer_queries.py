@@ -229,12 +229,32 @@ def _supply_chain(data: Any) -> Any:
     return sorted([e["tier"], e["company"]["id"], e["company"]["name"]] for e in data["supplyChain"])
 
 
+# Dated variants: the partnerships announced by the date, or undated; facility ties held then.
+ANNOUNCED_BY = "OR: [{announcedOn: {lte: $on}}, {announcedOn: {eq: null}}]"
+NESTED_DATED = (
+    NESTED.replace("query Nested($id: ID!)", "query NestedDated($id: ID!, $on: Date!)")
+    .replace(
+        "partnershipsConnection(first: 50)",
+        f"partnershipsConnection(first: 50, where: {{node: {{{ANNOUNCED_BY}}}}})",
+    )
+    .replace("facilities(first: 20) { id name }", "facilities: facilitiesOn(on: $on, first: 20) { id name }")
+)
+FILTERED_PAGE_DATED = FILTERED_PAGE.replace(
+    "query FilteredPage($status: [String!])", "query FilteredPageDated($status: [String!], $on: Date!)"
+).replace("valueUsd: {gt: 0}}", f"valueUsd: {{gt: 0}}, {ANNOUNCED_BY}}}")
+
 PEER: dict[str, PeerRequest] = {
     "point": PeerRequest(POINT, lambda p: {"id": p["id"]}, _point),
     "people_facilities": PeerRequest(PEOPLE_FACILITIES, lambda p: {"id": p["id"]}, _people_facilities),
     "nested": PeerRequest(NESTED, lambda p: {"id": p["id"]}, _nested),
     "filtered_page": PeerRequest(
         FILTERED_PAGE, lambda p: {"status": [s.lower() for s in p["statuses"]]}, _filtered_page
+    ),
+    "nested_dated": PeerRequest(NESTED_DATED, lambda p: {"id": p["id"], "on": p["on"]}, _nested),
+    "filtered_page_dated": PeerRequest(
+        FILTERED_PAGE_DATED,
+        lambda p: {"status": [s.lower() for s in p["statuses"]], "on": p["on"]},
+        _filtered_page,
     ),
     "deep_page": PeerRequest(DEEP_PAGE, lambda p: {"after": p.get("after")}, _deep_page),
     "search": PeerRequest(SEARCH, lambda p: {"phrase": p["lucene"]}, _search),

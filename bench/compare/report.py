@@ -7,6 +7,7 @@ from typing import Any
 CONTENDERS = ("floor", "ours", "peer")
 COLOURS = {"floor": "#9e9e9e", "ours": "#1f77b4", "peer": "#ff7f0e"}
 P50_GOAL_PEER, RPS_GOAL_PEER, P50_GOAL_FLOOR = 1.0, 1.0, 1.5
+DATED, DATED_GOAL = "_dated", 2.0  # a dated case is named after its undated twin
 
 
 def ratios(case: dict[str, Any]) -> dict[str, float | None]:
@@ -118,6 +119,7 @@ def markdown(results: dict[str, Any]) -> str:
         "The floor has no server: its RSS is that of its load process (the Python driver and "
         "the asyncio tasks), and the generator CPU column counts only wrk.",
     ]
+    lines += _dated(cases)
     soak = results.get("soak")
     if soak:
         lines += [
@@ -139,6 +141,35 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"- {case['name']}: " + ("met" if not missed else "missed: " + "; ".join(missed)))
     lines.append("")
     return "\n".join(lines)
+
+
+def _dated(cases: list[dict[str, Any]]) -> list[str]:
+    """Each dated query beside its undated twin: what `asOf` costs (goal: within 2x)."""
+    by_name = {case["name"]: case for case in cases}
+    pairs = [(by_name[n.removesuffix(DATED)], by_name[n]) for n in by_name if n.endswith(DATED)]
+    pairs = [(plain, dated) for plain, dated in pairs if "ours" in plain["contenders"]]
+    if not pairs:
+        return []
+    lines = [
+        "",
+        f"## Valid time: dated (`asOf`) vs undated, p50 at concurrency 1 (goal: ≤ {DATED_GOAL}x)",
+        "",
+        "| query | ours undated | ours dated | dated/undated | peer dated | floor dated |",
+        "|---|---|---|---|---|---|",
+    ]
+    for plain, dated in pairs:
+        ours = plain["contenders"]["ours"]["c1"]["p50_ms"]
+        ours_dated = dated["contenders"]["ours"]["c1"]["p50_ms"]
+        others = [
+            _ms(dated["contenders"][c]["c1"]["p50_ms"]) if c in dated["contenders"] else "—"
+            for c in ("peer", "floor")
+        ]
+        lines.append(
+            f"| {plain['name']} | {_ms(ours)} | {_ms(ours_dated)} | {ours_dated / ours:.2f} | "
+            + " | ".join(others)
+            + " |"
+        )
+    return lines
 
 
 def chart(results: dict[str, Any], path: Path) -> None:

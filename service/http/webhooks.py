@@ -90,6 +90,7 @@ class Dispatcher:
     async def run(self) -> None:
         """Claim webhooks and keep a delivery task for each, until cancelled."""
         every = min(self._lease / 3, 2.0)
+        failing = False
         try:
             while True:
                 try:
@@ -99,8 +100,11 @@ class Dispatcher:
                         task = self._tasks.get(claimed.id)
                         if task is None or task.done():
                             self._tasks[claimed.id] = asyncio.create_task(self._deliver(claimed))
+                    failing = False
                 except Exception as error:  # Neo4j away: the next round tries again
-                    log.warning("claiming webhooks failed: %r", error)
+                    # Said once per outage, not every round.
+                    (log.debug if failing else log.warning)("claiming webhooks failed: %r", error)
+                    failing = True
                 await asyncio.sleep(every)
         finally:
             for task in self._tasks.values():
@@ -128,13 +132,16 @@ class Dispatcher:
         )
         renew_every = self._lease / 3
         current: Claimed | None = state
+        failing = False
         while current is not None:
             try:
                 current = await self._step(current, pages, renew_every)
+                failing = False
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # Neo4j away: keep the lease if possible, try again
-                log.warning("webhook %s: %r", state.id, error)
+                (log.debug if failing else log.warning)("webhook %s: %r", state.id, error)
+                failing = True
                 await asyncio.sleep(1.0)
                 try:
                     current = await self._renew(state.id)
