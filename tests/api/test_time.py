@@ -250,7 +250,7 @@ async def test_a_diff_lists_what_began_and_ended_around_an_entity(
         "  WHERE r.until >= date($from) AND r.until < date($to) "
         "  RETURN [startNode(r).id, 'ENDED', endNode(r).id] AS row } "
         "RETURN collect(DISTINCT row) AS rows",
-        **window,
+        parameters_=window,
     )
     assert found == {tuple(row) for row in records[0]["rows"]}
     assert ("nvidia-openai-10gw", "BEGAN", "nvidia-openai-10gw") in found
