@@ -59,7 +59,7 @@ from bench.compare.servers import (
 from neo4j_local import LocalNeo4j
 
 LEVELS = (1, 16, 64)
-SMOKE_CASES = ("point", "nested")  # a quick one and a list-heavy one
+SMOKE_CASES = ("point", "nested", "nested_dated")  # a quick one, a list-heavy one, and it dated
 
 
 class AnswerMismatch(Exception):

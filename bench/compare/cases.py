@@ -7,7 +7,6 @@ spelling) and keep everything else, so "same answer" means the same entities wit
 values.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -382,11 +381,12 @@ FILTERED_PAGE_DATED = Case(
     ours_variables=lambda p: {"status": p["statuses"], "on": p["on"]},
     ours_canonical=FILTERED_PAGE.ours_canonical,
     floor=FILTERED_PAGE.floor.replace(
-        "AND p.value_usd > 0", "AND p.value_usd > 0 AND (p.announced_on IS NULL OR p.announced_on <= $on)"
+        "AND p.value_usd > 0",
+        "AND p.value_usd > 0 AND (p.announced_on IS NULL OR p.announced_on <= date($on))",
     ),
     floor_params=lambda p: {
         "statuses": [s.lower() for s in p["statuses"]],
-        "on": datetime.date.fromisoformat(p["on"]),
+        "on": p["on"],
     },
     floor_canonical=FILTERED_PAGE.floor_canonical,
 )
@@ -402,13 +402,13 @@ NESTED_DATED = Case(
     ours_canonical=NESTED.ours_canonical,
     floor=NESTED.floor.replace(
         "MATCH (c)-[:PARTY_TO]->(p:Partnership)",
-        "MATCH (c)-[:PARTY_TO]->(p:Partnership) WHERE p.announced_on IS NULL OR p.announced_on <= $on",
+        "MATCH (c)-[:PARTY_TO]->(p:Partnership) WHERE p.announced_on IS NULL OR p.announced_on <= date($on)",
     ).replace(
         "MATCH (o)-[:OWNS|OPERATES|DEVELOPS|OCCUPIES]->(f:Facility)",
         "MATCH (o)-[t:OWNS|OPERATES|DEVELOPS|OCCUPIES]->(f:Facility) "
-        "WHERE (t.since IS NULL OR t.since <= $on) AND (t.until IS NULL OR t.until >= $on)",
+        "WHERE (t.since IS NULL OR t.since <= date($on)) AND (t.until IS NULL OR t.until >= date($on))",
     ),
-    floor_params=lambda p: {"id": p["id"], "on": datetime.date.fromisoformat(p["on"])},
+    floor_params=lambda p: {"id": p["id"], "on": p["on"]},
     floor_canonical=NESTED.floor_canonical,
 )
 

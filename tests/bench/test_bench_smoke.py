@@ -37,7 +37,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
 
     results = json.loads((out / "latest.json").read_text())
     assert results["run"]["smoke"] and results["run"]["graph"]["relationships"] > 1000
-    assert [case["name"] for case in results["cases"]] == ["point", "nested"]
+    assert [case["name"] for case in results["cases"]] == ["point", "nested", "nested_dated"]
     for case in results["cases"]:
         assert set(case["contenders"]) == {"floor", "ours", "peer"}
         for runs in case["contenders"].values():
@@ -52,4 +52,8 @@ def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
 
     report = (out / "latest.md").read_text()
     assert "## Latency at concurrency 1 (ms)" in report and "| nested |" in report
+    assert (
+        "## Valid time: dated (`asOf`) vs undated" in report
+        and "| nested | " in report.split("## Valid time")[1]
+    )
     assert (out / "latest.png").read_bytes().startswith(b"\x89PNG")
