@@ -80,13 +80,7 @@ class Lists(Names, ABC):
     def holding(self, *bound: tuple[str, str, bool]) -> list[str]:
         """`WITH * WHERE` lines keeping, under `asOf`, only what held on its date: for each
         (variable, label or relationship type, is a relationship) that has a valid time."""
-        if self.as_of is None:
-            return []
-        conditions = []
-        for var, name, is_link in bound:
-            span = (CATALOG.valid_links if is_link else CATALOG.valid_nodes).get(name)
-            if span is not None:
-                conditions.append(held(var, span, self.as_of))
+        conditions = [c for var, name, link in bound if (c := self.held_then(var, name, link)) != "true"]
         return [f"WITH * WHERE {' AND '.join(conditions)}"] if conditions else []
 
     @abstractmethod

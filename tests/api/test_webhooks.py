@@ -73,7 +73,7 @@ class Receiver:
                     )
                     count = len(seen)
                 status = 200
-                if self.path == "/flaky" and count <= 2:
+                if (self.path == "/flaky" and count <= 2) or self.path == "/down":
                     status = 500
                 if self.path in ("/slow", "/hang") and count == 1:
                     time.sleep(TIMEOUT_S + 0.5)  # past the delivery timeout: counted as failed
@@ -272,6 +272,35 @@ def test_a_killed_api_loses_no_delivery(
             first.stop()
         if second is not None:
             second.stop()
+
+
+def test_a_webhook_left_behind_by_retention_is_disabled_with_the_reason(
+    neo4j_server: Neo4jServer, seeded: Driver, keys: dict[str, str], receiver: Receiver, tmp_path: Path
+) -> None:
+    env = {
+        **HOOKS_ENV,
+        "WEBHOOK_MAX_ATTEMPTS": "1000",
+        "FEED_RETAIN_CHANGES": "2",
+        "FEED_PRUNE_SECONDS": "0.2",
+    }
+    api = ApiProcess(neo4j_server, tmp_path / "api.log", env)
+    try:
+        admin = keys["admin"]
+        hook = register(api, admin, receiver.url + "/down")
+        # The receiver keeps failing; meanwhile the feed moves on and is pruned past the
+        # webhook's cursor, so what it missed can no longer be sent.
+        for n in range(5):
+            ok(call(api, UPSERT, {"input": company(f"test-hook-r{n}", f"Retained {n}")}, keys["editor"]))
+
+        def disabled() -> bool:
+            found = next(w for w in ok(call(api, LIST, key=admin))["webhooks"] if w["id"] == hook)
+            return not found["enabled"]
+
+        receiver.wait(disabled)
+        found = next(w for w in ok(call(api, LIST, key=admin))["webhooks"] if w["id"] == hook)
+        assert "no longer keeps" in found["disabledReason"] and "resync" in found["disabledReason"]
+    finally:
+        api.stop()
 
 
 def test_only_admins_register_webhooks_and_only_on_public_addresses(
