@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body to /graphql, in bytes (413 above)."
     )
+    api_cache_control: str = Field(
+        default="public, max-age=0, must-revalidate",
+        description="Cache-Control of successful anonymous GET queries (each carries an ETag tied to "
+        "the data's version); keyed ones are private, answers with errors never stored.",
+    )
     api_rate_limit_anonymous: int = Field(
         default=600, ge=0, description="Requests per minute per client IP without a key (0: no limit)."
     )

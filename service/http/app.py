@@ -133,6 +133,7 @@ def create_app(settings: Settings) -> "App":
         settings.api_max_body_bytes,
         settings.api_request_log,
         feed,
+        settings.api_cache_control,
     )
     dist = pages.built()
 

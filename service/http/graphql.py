@@ -31,6 +31,7 @@ from service.api.streams import FeedHead
 from service.errors import ErrorCode
 from service.graph import edits
 from service.http.access import Access, Rejection, presented_key
+from service.http.caching import NO_STORE, Headers, cache_headers, entity_tag, matches
 from service.http.metrics import OperationLabels, RequestRecord, observe
 from service.http.streams import sse, wants_stream
 
@@ -145,8 +146,10 @@ class GraphQLApp:
         max_body: int,
         log_requests: bool,
         feed: FeedHead,
+        cache_control: str = "public, max-age=0, must-revalidate",
     ) -> None:
         self.feed = feed
+        self.cache_control = cache_control
         self.engine = engine
         self.access = access
         self.read = read
@@ -165,7 +168,7 @@ class GraphQLApp:
             if handled is None:  # streamed (a subscription over SSE)
                 observe(record, time.perf_counter() - started, self.log_requests)
                 return
-            status, payload = handled
+            status, payload, headers = handled
         except BadRequest as error:
             record.path, record.error_codes = "rejected", [error.code]
             status, payload = error.status, _errors(str(error), error.code)
@@ -177,13 +180,15 @@ class GraphQLApp:
             status, payload = 500, _errors("Internal error.", ErrorCode.INTERNAL)
             await _respond(send, status, payload, media, started, [])
         else:
-            await _respond(send, status, payload, media, started, [])
+            await _respond(send, status, payload, media, started, headers)
         record.http_status = status
         observe(record, time.perf_counter() - started, self.log_requests)
 
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, record: RequestRecord
-    ) -> tuple[int, dict[str, Any]] | None:
+    ) -> tuple[int, dict[str, Any] | None, Headers] | None:
+        """(status, payload, extra headers) of the answer; None once it was streamed. A payload
+        of None is a 304: the client's cached answer is current."""
         method = scope["method"]
         if method not in ("GET", "POST"):
             raise BadRequest(
@@ -199,8 +204,16 @@ class GraphQLApp:
         admitted = await self.access.admit(client[0] if client else "unknown", presented_key(headers), True)
         if isinstance(admitted, Rejection):
             raise BadRequest(admitted.status, admitted.code, admitted.message, admitted.headers)
+        tag = None
         if method == "GET":
             params = _get_params(scope.get("query_string", b""))
+            # The answer's tag is known before the query runs: a current one costs no query.
+            request = (params.query, params.operation_name, params.variables)
+            key = presented_key(headers)
+            tag = await self._tag(request, media_type(_header(scope, b"accept")), key)
+            if tag is not None and matches(_header(scope, b"if-none-match"), tag):
+                record.path = "not-modified"
+                return 304, None, cache_headers(tag, key is not None, self.cache_control)
         else:
             content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
             if content_type != b"application/json":
@@ -217,7 +230,7 @@ class GraphQLApp:
                 if refused is None:
                     return None
                 record.path, record.error_codes = "rejected", refused.error_codes
-                return _status(refused, _header(scope, b"accept")), refused.payload
+                return _status(refused, _header(scope, b"accept")), refused.payload, []
         result = await self.engine.execute(
             params.query,
             params.operation_name,
@@ -231,7 +244,23 @@ class GraphQLApp:
         record.operation = self.labels(result.operation)
         record.statements, record.error_codes = result.statements, result.error_codes
         record.path = "rejected" if result.request_error else result.kind
-        return _status(result, _header(scope, b"accept")), result.payload
+        cache: Headers = []
+        if tag is not None:
+            keyed = presented_key(headers) is not None
+            cache = NO_STORE if "errors" in result.payload else cache_headers(tag, keyed, self.cache_control)
+        return _status(result, _header(scope, b"accept")), result.payload, cache
+
+    async def _tag(
+        self, request: tuple[str | None, str | None, object], media: str, key: str | None
+    ) -> str | None:
+        """The answer's entity tag, or None when the feed's head cannot be read (Neo4j away: the
+        query then says so itself, and nothing is cached)."""
+        try:
+            head = await self.feed.head()
+        except Exception as error:
+            log.debug("no entity tag: %r", error)
+            return None
+        return entity_tag(head, request, media, key)
 
 
 def _status(result: Result, accept: str) -> int:
@@ -302,11 +331,15 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
 async def _respond(
     send: Send,
     status: int,
-    payload: dict[str, Any],
+    payload: dict[str, Any] | None,
     media: str,
     started: float,
     extra: list[tuple[bytes, bytes]],
 ) -> None:
+    if payload is None:  # 304: no body, the cache headers only
+        await send({"type": "http.response.start", "status": status, "headers": extra})
+        await send({"type": "http.response.body", "body": b""})
+        return
     body = orjson.dumps(payload)
     headers = [
         (b"content-type", f"{media}; charset=utf-8".encode()),
