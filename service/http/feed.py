@@ -23,18 +23,17 @@ class FeedClock:
         self._waiting = 0
         self._poller: asyncio.Task[None] | None = None
 
-    async def head(self) -> int:
-        self._head, self._pruned = await self._read_head()
-        return self._head
-
-    async def pruned(self) -> int:
-        """The seq up to which the feed keeps nothing (0: it keeps everything)."""
-        self._head, self._pruned = await self._read_head()
-        return self._pruned
-
     async def position(self) -> tuple[int, int]:
+        """(head, pruned): the last committed seq, and the one up to which the feed keeps
+        nothing (0: it keeps everything)."""
         self._head, self._pruned = await self._read_head()
         return self._head, self._pruned
+
+    async def head(self) -> int:
+        return (await self.position())[0]
+
+    async def pruned(self) -> int:
+        return (await self.position())[1]
 
     async def wait_past(self, seq: int) -> None:
         """Return once a change after `seq` has committed."""

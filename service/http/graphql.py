@@ -200,8 +200,8 @@ class GraphQLApp:
             if int(declared) <= self.max_body * DRAIN_FACTOR:
                 await _drain(receive, self.max_body * DRAIN_FACTOR)
             raise _too_large(self.max_body)
-        client = scope.get("client")
-        admitted = await self.access.admit(client[0] if client else "unknown", presented_key(headers), True)
+        client, key = scope.get("client"), presented_key(headers)
+        admitted = await self.access.admit(client[0] if client else "unknown", key, True)
         if isinstance(admitted, Rejection):
             raise BadRequest(admitted.status, admitted.code, admitted.message, admitted.headers)
         tag = None
@@ -209,7 +209,6 @@ class GraphQLApp:
             params = _get_params(scope.get("query_string", b""))
             # The answer's tag is known before the query runs: a current one costs no query.
             request = (params.query, params.operation_name, params.variables)
-            key = presented_key(headers)
             tag = await self._tag(request, media_type(_header(scope, b"accept")), key)
             if tag is not None and matches(_header(scope, b"if-none-match"), tag):
                 record.path = "not-modified"
@@ -246,8 +245,11 @@ class GraphQLApp:
         record.path = "rejected" if result.request_error else result.kind
         cache: Headers = []
         if tag is not None:
-            keyed = presented_key(headers) is not None
-            cache = NO_STORE if "errors" in result.payload else cache_headers(tag, keyed, self.cache_control)
+            cache = (
+                NO_STORE
+                if "errors" in result.payload
+                else cache_headers(tag, key is not None, self.cache_control)
+            )
         return _status(result, _header(scope, b"accept")), result.payload, cache
 
     async def _tag(

@@ -94,6 +94,8 @@ class Dispatcher:
         try:
             while True:
                 try:
+                    # Tasks of webhooks removed, disabled or taken over have ended: forget them.
+                    self._tasks = {i: t for i, t in self._tasks.items() if not t.done()}
                     for claimed in await webhooks.claim(
                         self._driver, self._database, self._holder, self._lease
                     ):
