@@ -34,6 +34,7 @@ from graphql import (
 )
 from graphql.language import Token, TokenKind
 
+from service.compiler.aggregates import DEFAULT_GROUPS, MAX_GROUPS
 from service.compiler.paging import DEFAULT_PAGE, MAX_PAGE
 from service.compiler.selection import Selection
 
@@ -161,6 +162,13 @@ def nodes_cost(
             total += multiplier * factor
         elif parent_name in ANALYTICS_TYPES:
             factor = 1
+        elif selection.name == "groupBy" and parent_name.endswith("Connection"):
+            # Groups are items like a page's: at most `first` of them, each with its figures.
+            first = selection.args.get("first")
+            factor = min(first, MAX_GROUPS) if isinstance(first, int) and first >= 0 else DEFAULT_GROUPS
+            total += multiplier * factor
+        elif selection.name == "aggregate" and parent_name.endswith("Connection"):
+            total += multiplier  # one summary, however long the list
         elif getattr(kind, "name", "").endswith("Connection"):
             first = selection.args.get("first")
             factor = min(first, MAX_PAGE) if isinstance(first, int) and first >= 0 else DEFAULT_PAGE

@@ -10,7 +10,7 @@ from importlib.resources import files
 
 from graphql import GraphQLObjectType, GraphQLSchema, is_specified_scalar_type, print_type
 
-from service.api import filters
+from service.api import aggregates, filters
 from service.api.analytics_types import analytics_types
 from service.api.follows import Follow, follow_fields
 from service.api.mutations import Mutation, mutations
@@ -31,6 +31,7 @@ class Api:
 def build_api() -> Api:
     registry = Registry()
     filters.install(registry)
+    aggregates.install(registry)
     analytics_types(registry)
     queries = query_roots(registry)
     writes = mutations(registry)

@@ -143,6 +143,8 @@ class Registry:
         # Set by the filter module: builds `<Type>Where` and `<Type>Order` inputs.
         self.where: Callable[[str], GraphQLInputType | None] = lambda _: None
         self.order: Callable[[str], GraphQLInputType | None] = lambda _: None
+        # Set by the aggregates module: a connection's `aggregate` and `groupBy`, by node type.
+        self.aggregates: Callable[[str], dict[str, GraphQLField]] = lambda _: {}
 
     def named(self, kind: Named_) -> Any:
         """The graphql-core type of a catalog type name, leaf or enum."""
@@ -262,6 +264,7 @@ class Registry:
                             list_of(edge), description="Items with their cursors and edge data."
                         ),
                         "nodes": GraphQLField(list_of(node_type), description="Items without cursors."),
+                        **self.aggregates(node_name),
                     },
                     description=f"A page of {_words(node_name)} items.",
                 )

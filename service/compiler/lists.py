@@ -6,15 +6,18 @@ aggregation, so it always yields exactly one row and never drops the row it hang
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from service.compiler.aggregates import Aggregation
 from service.compiler.filters import FilterCompiler, excludes_null
 from service.compiler.known import KnownTime
 from service.compiler.paging import Page, parse_page, sentinel
 from service.compiler.selection import Selection, SelectionError, merged
 from service.compiler.statement import Names, Scope, response_key
 from service.domain.catalog import (
+    AGGREGATES,
     CATALOG,
     Connection,
     Grouped,
@@ -31,6 +34,11 @@ Binding = dict[str, str]  # roles ("n", "r", "person", ...) -> Cypher variables
 
 
 MAX_WITHIN = 3  # links out from `near` or a watch's entities
+
+
+def _one_row_each(read: object) -> bool:
+    """Whether a list's rows are its items, one each (a root's), so counting needs no DISTINCT."""
+    return isinstance(read, Everything)
 
 
 @dataclass(frozen=True)
@@ -242,7 +250,7 @@ class Lists(Names, ABC):
         if not paged:
             return self._collected(type_name, binding, selection, scope, lines, keys, single=False)
         return self._connection(
-            out, type_name, binding, selection, scope, lines, count_lines, keys, page, sort_key, tie
+            out, type_name, binding, selection, scope, lines, count_lines, keys, page, sort_key, tie, read
         )
 
     def _order(
@@ -315,6 +323,7 @@ class Lists(Names, ABC):
         page: Page,
         sort_key: str,
         tie: str,
+        read: Any = None,
     ) -> str:
         inner = Scope()
         cursor = f"'{page.token}|' + toString({sort_key}) + '|' + {tie}"
@@ -346,7 +355,9 @@ class Lists(Names, ABC):
 
         rows = self.var("rows")
         body = " ".join([*lines, *inner.calls, f"RETURN collect({{{', '.join(row)}}}) AS {rows}"])
-        scope.calls.append(f"CALL ({', '.join(keys)}) {{ {body} }}")
+        if any(c.name in ("edges", "nodes", "pageInfo") for c in children):
+            # Only the page needs its rows: an aggregate or a count alone reads none of them.
+            scope.calls.append(f"CALL ({', '.join(keys)}) {{ {body} }}")
         page_rows = f"{rows}[..{page.first}]"
 
         entries = []
@@ -376,11 +387,29 @@ class Lists(Names, ABC):
                             raise SelectionError(f"PageInfo.{part.name} is not compiled")
                         parts.append(f"{response_key(part)}: {value}")
                     entries.append(f"{response_key(child)}: {{{', '.join(parts)}}}")
+                case "aggregate" | "groupBy" if type_name in AGGREGATES and not isinstance(out.read, Items):
+                    aggregation = Aggregation(
+                        self, type_name, binding["n"], self._reader(type_name), not _one_row_each(read)
+                    )
+                    compile = aggregation.aggregate if child.name == "aggregate" else aggregation.group_by
+                    aggregate_body, result = compile(child, count_lines)
+                    scope.calls.append(f"CALL ({', '.join(keys)}) {{ {aggregate_body} }}")
+                    entries.append(f"{response_key(child)}: {result}")
                 case "__typename":
                     entries.append(f"{response_key(child)}: '{prefix}Connection'")
                 case _:
                     raise SelectionError(f"connections have no field {child.name}")
         return "{" + ", ".join(entries) + "}"
+
+    def _reader(self, type_name: str) -> Callable[[str, str], str]:
+        """Reads a stored property of an item as the statement answers it (the status events gave
+        it under `asOf`, its value of then under `knownAt`)."""
+
+        def read(stored: str, var: str) -> str:
+            then = self.status_then(type_name, Prop(stored), {"n": var})
+            return then or prop(self.known.values(var), stored)
+
+        return read
 
     def _edge(self, edge: OutField, binding: Binding, selection: Selection, scope: Scope) -> str:
         """Edge data of a grouped connection: the gathered values, or the partnerships they name."""

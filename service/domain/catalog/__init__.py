@@ -11,7 +11,8 @@ filter and ordering, so no consumer names a field again.
 relationship types, labels); the graph layer turns them into Cypher.
 """
 
-from service.domain.catalog.build import CATALOG, ENTITY_LABELS, SOURCED_LABELS
+from service.domain.catalog.aggregates import Aggregates, GroupKey, Number, member_name
+from service.domain.catalog.build import AGGREGATES, CATALOG, ENTITY_LABELS, SOURCED_LABELS
 from service.domain.catalog.declarations import Decl, declarations, derived_values, precision_name
 from service.domain.catalog.reads import (
     Bookkeeping,
@@ -51,10 +52,12 @@ from service.domain.catalog.types import (
 )
 
 __all__ = [
+    "AGGREGATES",
     "CATALOG",
     "ENTITY_LABELS",
     "SOURCED_LABELS",
     "SUBJECT_LABELS",
+    "Aggregates",
     "Bookkeeping",
     "Bound",
     "Catalog",
@@ -66,6 +69,7 @@ __all__ = [
     "Decl",
     "Embedded",
     "FilterField",
+    "GroupKey",
     "Grouped",
     "Hop",
     "InField",
@@ -76,6 +80,7 @@ __all__ = [
     "ListFilter",
     "Named_",
     "NestedFilter",
+    "Number",
     "One",
     "OnlyTierC",
     "OrderKey",
@@ -89,5 +94,6 @@ __all__ = [
     "WhereType",
     "declarations",
     "derived_values",
+    "member_name",
     "precision_name",
 ]

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from service.domain.catalog.aggregates import Aggregates, build_aggregates
 from service.domain.catalog.declarations import (
     Decl,
     declarations,
@@ -389,3 +390,5 @@ def _build() -> Catalog:
 CATALOG = _build()
 ENTITY_LABELS: tuple[str, ...] = tuple(model.__name__ for model in ENTRY_MODELS)
 SOURCED_LABELS: tuple[str, ...] = tuple(m.__name__ for m in ENTRY_MODELS if issubclass(m, Sourced))
+# What lists of each entity can be summed and grouped by (`aggregate`, `groupBy`).
+AGGREGATES: dict[str, Aggregates] = build_aggregates(CATALOG, ENTITY_LABELS)

@@ -1,0 +1,322 @@
+"""A connection's `aggregate` and `groupBy`: one subquery each, over the connection's own
+filtered rows (its count lines, which carry `where`, `asOf` and `knownAt`), ending in an
+aggregation so it yields exactly one row.
+
+Both aggregate in two steps: first per group key and money qualifier (the partial counts, sums
+and bounds), then per group key alone. A money sum is the sum of the partial sums of the
+qualifiers asked for; the partials of each qualifier are its `byQualifier` entry, so amounts of
+different exactness are only ever added on request, and all in one pass over the items.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from service.compiler.selection import Selection, SelectionError, merged
+from service.compiler.statement import Names, response_key
+from service.domain.catalog import AGGREGATES, GroupKey, Number
+from service.domain.vocab import MoneyQualifier
+from service.errors import bad_input
+
+DEFAULT_GROUPS = 20
+MAX_GROUPS = 100
+MAX_KEYS = 3
+
+Read = Callable[[str, str], str]  # (a stored property, the item variable) → its Cypher value
+
+
+@dataclass
+class _Number:
+    number: Number
+    count: str  # the partial columns, per group key and qualifier
+    sum: str
+    low: str
+    high: str
+    qualifier: str | None  # the qualifier column, for money
+
+
+class Aggregation:
+    """Compiles one `aggregate` or `groupBy` selection over the rows `lines` leave bound."""
+
+    def __init__(self, names: Names, type_name: str, node: str, read: Read, distinct: bool) -> None:
+        self.names = names
+        self.aggregates = AGGREGATES[type_name]
+        self.node = node
+        self.read = read
+        self.distinct = distinct
+
+    def aggregate(self, selection: Selection, lines: list[str]) -> tuple[str, str]:
+        """(the subquery's body, its result variable) for `aggregate { ... }`."""
+        out = self.names.var("agg")
+        children = merged(selection.children)
+        if all(c.name in ("count", "__typename") for c in children):
+            # A count alone needs no partials: on a whole label it comes from the count store.
+            counted = f"count(DISTINCT {self.node})" if self.distinct else f"count({self.node})"
+            named = f"'{self.aggregates.type}Aggregate'"
+            entries = [f"{response_key(c)}: {counted if c.name == 'count' else named}" for c in children]
+            return f"{' '.join(lines)} RETURN {{{', '.join(entries)}}} AS {out}", out
+        body, total, numbers = self._partials(lines, [])
+        value = self._entries(children, total, numbers, f"{self.aggregates.type}Aggregate")
+        return f"{body} RETURN {value} AS {out}", out
+
+    def group_by(self, selection: Selection, lines: list[str]) -> tuple[str, str]:
+        """(the subquery's body, its result variable) for `groupBy(by:, orderBy:, first:) { ... }`."""
+        args = selection.args
+        by: list[str] = list(args.get("by") or [])
+        if not by:
+            raise bad_input("groupBy needs at least one key in `by`")
+        if len(by) > MAX_KEYS:
+            raise bad_input(f"groupBy takes at most {MAX_KEYS} keys, got {len(by)}")
+        if len(set(by)) != len(by):
+            raise bad_input("groupBy lists a key twice in `by`")
+        keys = [self.aggregates.keys[member] for member in by]
+        dates = [k.stored for k in keys if k.part]
+        if len(set(dates)) != len(dates):
+            raise bad_input("groupBy takes one part (year, quarter or month) of a date, not several")
+        first = args.get("first", DEFAULT_GROUPS)
+        if not isinstance(first, int) or not 0 <= first <= MAX_GROUPS:
+            raise bad_input(f"groupBy first must be between 0 and {MAX_GROUPS}, got {first!r}")
+        key_vars = [self.names.var("g") for _ in keys]
+        body, total, numbers = self._partials(lines, list(zip(keys, key_vars, strict=True)))
+
+        order = args.get("orderBy") or {}
+        field = order.get("field") or "KEY"
+        descending = bool(order.get("direction"))
+        direction = "DESC" if descending else "ASC"
+        # Nulls last either way: a flag first, then the value.
+        by_keys = ", ".join(f"{v} IS NULL, {v} {direction}" for v in key_vars)
+        tie = ", ".join(f"{v} IS NULL, {v}" for v in key_vars)
+        if field == "KEY":
+            sort = by_keys
+        elif field == "COUNT":
+            sort = f"{total} {direction}, {tie}"
+        else:
+            number = next(n for n in numbers if f"{n.number.name}Sum" == _camel(field))
+            qualifiers = self._qualifiers(order.get("qualifiers"))
+            summed = self._summed(number, "sum", qualifiers)
+            sort_key = self.names.var("s")
+            body += f" WITH *, {summed} AS {sort_key}"
+            sort = f"{sort_key} IS NULL, {sort_key} {direction}, {tie}"
+        key_map = dict(zip((k.member for k in keys), key_vars, strict=True))
+        entries = []
+        for child in merged(selection.children):
+            if child.name == "key":
+                parts = []
+                for part in merged(child.children):
+                    if part.name == "__typename":
+                        parts.append(f"{response_key(part)}: '{self.aggregates.type}GroupKey'")
+                        continue
+                    member = next(k.member for k in self.aggregates.keys.values() if k.name == part.name)
+                    parts.append(f"{response_key(part)}: {key_map.get(member, 'null')}")
+                entries.append(f"{response_key(child)}: {{{', '.join(parts)}}}")
+        value = self._entries(
+            [c for c in merged(selection.children) if c.name != "key"],
+            total,
+            numbers,
+            f"{self.aggregates.type}Group",
+        )
+        value = "{" + ", ".join([*entries, value[1:-1]] if value != "{}" else entries) + "}"
+        out = self.names.var("groups")
+        body += f" WITH * ORDER BY {sort} LIMIT {first} RETURN collect({value}) AS {out}"
+        return body, out
+
+    # -- the two steps ---------------------------------------------------------------------------
+
+    def _partials(self, lines: list[str], keys: list[tuple[GroupKey, str]]) -> tuple[str, str, list[_Number]]:
+        """The subquery up to the per-key totals: (text, the item count column, the numbers)."""
+        # The item keeps its name: under knownAt its values of then are read through it.
+        item = self.node
+        picked = f"WITH DISTINCT {item}" if self.distinct else f"WITH {item}"
+        qualifiers = sorted({n.qualifier for n in self.aggregates.numbers.values() if n.qualifier})
+        qualifier_vars = {stored: self.names.var("q") for stored in qualifiers}
+        first: list[str] = [f"{self._key(key, item)} AS {var}" for key, var in keys]
+        first += [f"{self.read(stored, item)} AS {var}" for stored, var in qualifier_vars.items()]
+        rows = self.names.var("rows")
+        first.append(f"count(*) AS {rows}")
+        numbers: list[_Number] = []
+        for number in self.aggregates.numbers.values():
+            value = self.read(number.stored, item)
+            qualifier = qualifier_vars[number.qualifier] if number.qualifier else None
+            partial = self._columns(number, qualifier, "")
+            first += [
+                f"count({value}) AS {partial.count}",
+                f"sum({value}) AS {partial.sum}",
+                f"min({value}) AS {partial.low}",
+                f"max({value}) AS {partial.high}",
+            ]
+            numbers.append(partial)
+        second = [*(var for _, var in keys)]
+        total = self.names.var("n")
+        second.append(f"sum({rows}) AS {total}")
+        finals: list[_Number] = []
+        for n in numbers:
+            final = self._columns(n.number, n.qualifier, "t")
+            if n.qualifier is None:
+                second += [
+                    f"sum({n.count}) AS {final.count}",
+                    f"sum({n.sum}) AS {final.sum}",
+                    f"min({n.low}) AS {final.low}",
+                    f"max({n.high}) AS {final.high}",
+                ]
+            else:
+                # The partials of each qualifier, kept apart for `byQualifier` and summed on request.
+                entry = (
+                    f"CASE WHEN {n.qualifier} IS NOT NULL THEN {{qualifier: {n.qualifier}, items: {rows}, "
+                    f"count: {n.count}, sum: {n.sum}, low: {n.low}, high: {n.high}}} END"
+                )
+                second.append(f"collect({entry}) AS {final.sum}")
+            finals.append(final)
+        text = " ".join([*lines, picked, f"WITH {', '.join(first)}", f"WITH {', '.join(second)}"])
+        return text, total, finals
+
+    def _columns(self, number: Number, qualifier: str | None, hint: str) -> _Number:
+        names = self.names
+        return _Number(
+            number,
+            names.var(f"{hint}c"),
+            names.var(f"{hint}s"),
+            names.var(f"{hint}lo"),
+            names.var(f"{hint}hi"),
+            qualifier,
+        )
+
+    def _key(self, key: GroupKey, item: str) -> str:
+        value = self.read(key.stored, item)
+        if key.part is None:
+            return value
+        date = self.names.var("d")
+        if key.part == "year":
+            return f"{value}.year"
+        precise = "true"
+        if key.precision is not None:
+            levels = self.names.param([str(p.value) for p in key.precise])
+            precise = f"coalesce({self.read(key.precision, item)}, 'day') IN {levels}"
+        if key.part == "quarter":
+            text = f"toString({date}.year) + '-Q' + toString({date}.quarter)"
+        else:
+            text = f"toString({date}.year) + '-' + right('0' + toString({date}.month), 2)"
+        return f"CASE WHEN {precise} THEN [{date} IN [{value}] | {text}][0] END"
+
+    # -- the fields ------------------------------------------------------------------------------
+
+    def _entries(self, children: list[Selection], total: str, numbers: list[_Number], type_name: str) -> str:
+        by_name = {n.number.name: n for n in numbers}
+        entries = []
+        for child in merged(children):
+            if child.name == "count":
+                entries.append(f"{response_key(child)}: {total}")
+            elif child.name == "__typename":
+                entries.append(f"{response_key(child)}: '{type_name}'")
+            elif child.name in by_name:
+                entries.append(f"{response_key(child)}: {self._number(by_name[child.name], child)}")
+            else:
+                raise SelectionError(f"{type_name}.{child.name} is not compiled")
+        return "{" + ", ".join(entries) + "}"
+
+    def _number(self, n: _Number, selection: Selection) -> str:
+        if n.qualifier is None:
+            return self._summary(selection.children, "NumberAggregate", n.count, n.sum, n.low, n.high)
+        qualifiers = self._qualifiers(selection.args.get("qualifiers"))
+        parts = []
+        every = self.names.param([str(q.value) for q in MoneyQualifier])
+        for child in merged(selection.children):
+            key = response_key(child)
+            if child.name == "includedQualifiers":
+                parts.append(
+                    f"{key}: [q IN {every} WHERE q IN {qualifiers} AND "
+                    f"any(p IN {n.sum} WHERE p.qualifier = q AND p.count > 0)]"
+                )
+            elif child.name == "byQualifier":
+                entry = self.names.var("p")
+                # Declaration order, not the order the partials happened to come in.
+                summary = self._summary(
+                    [c for c in child.children if c.name not in ("qualifier", "items")],
+                    "MoneyQualifierAggregate",
+                    f"{entry}.count",
+                    f"{entry}.sum",
+                    f"{entry}.low",
+                    f"{entry}.high",
+                )[1:-1]
+                extra = [
+                    f"{response_key(c)}: {entry}.{c.name}"
+                    for c in merged(child.children)
+                    if c.name in ("qualifier", "items")
+                ]
+                inner = ", ".join([*extra, summary] if summary else extra)
+                merged_entry = self._merge(n.sum, "q")
+                parts.append(
+                    f"{key}: [q IN {every} WHERE any(p IN {n.sum} WHERE p.qualifier = q) | "
+                    f"[{entry} IN [{merged_entry}] | {{{inner}}}][0]]"
+                )
+            elif child.name == "__typename":
+                parts.append(f"{key}: 'MoneyAggregate'")
+            else:
+                value = self._summed(n, child.name, qualifiers)
+                parts.append(f"{key}: {value}")
+        return "{" + ", ".join(parts) + "}"
+
+    def _merge(self, partials: str, qualifier: str) -> str:
+        """One qualifier's totals, from its partials (one per group key, or one in all)."""
+        mine = f"[p IN {partials} WHERE p.qualifier = {qualifier}]"
+        return (
+            f"{{qualifier: {qualifier}, items: reduce(t = 0, p IN {mine} | t + p.items), "
+            f"count: reduce(t = 0, p IN {mine} | t + p.count), "
+            f"sum: reduce(t = 0.0, p IN {mine} | t + p.sum), "
+            f"low: {_lowest(mine)}, high: {_highest(mine)}}}"
+        )
+
+    def _summed(self, n: _Number, what: str, qualifiers: str) -> str:
+        """`count`, `sum`, `avg`, `min` or `max` of a money number over the qualifiers given."""
+        mine = f"[p IN {n.sum} WHERE p.qualifier IN {qualifiers} AND p.count > 0]"
+        count = f"reduce(t = 0, p IN {mine} | t + p.count)"
+        total = f"reduce(t = 0.0, p IN {mine} | t + p.sum)"
+        match what:
+            case "count":
+                return count
+            case "sum":
+                return f"CASE WHEN {count} > 0 THEN {total} END"
+            case "avg":
+                return f"CASE WHEN {count} > 0 THEN {total} / {count} END"
+            case "min":
+                return (
+                    f"reduce(t = null, p IN {mine} | CASE WHEN t IS NULL OR p.low < t THEN p.low ELSE t END)"
+                )
+            case "max":
+                return _highest(mine)
+        raise SelectionError(f"MoneyAggregate.{what} is not compiled")
+
+    def _summary(
+        self, children: list[Selection], type_name: str, count: str, total: str, low: str, high: str
+    ) -> str:
+        values = {
+            "count": count,
+            "sum": f"CASE WHEN {count} > 0 THEN toFloat({total}) END",
+            "avg": f"CASE WHEN {count} > 0 THEN toFloat({total}) / {count} END",
+            "min": low,
+            "max": high,
+            "__typename": f"'{type_name}'",
+        }
+        parts = []
+        for child in merged(children):
+            if child.name not in values:
+                raise SelectionError(f"{type_name}.{child.name} is not compiled")
+            parts.append(f"{response_key(child)}: {values[child.name]}")
+        return "{" + ", ".join(parts) + "}"
+
+    def _qualifiers(self, given: Any) -> str:
+        chosen = [MoneyQualifier.EXACT] if given is None else list(given)
+        return self.names.param([str(MoneyQualifier(q).value) for q in chosen])
+
+
+def _lowest(partials: str) -> str:
+    return f"reduce(t = null, p IN {partials} | CASE WHEN t IS NULL OR p.low < t THEN p.low ELSE t END)"
+
+
+def _highest(partials: str) -> str:
+    return f"reduce(t = null, p IN {partials} | CASE WHEN t IS NULL OR p.high > t THEN p.high ELSE t END)"
+
+
+def _camel(member: str) -> str:
+    """`VALUE_USD_SUM` → `valueUsdSum`."""
+    head, *rest = member.lower().split("_")
+    return head + "".join(part.capitalize() for part in rest)
