@@ -11,7 +11,8 @@ In the order the engine checks them:
 - then validation, whose cost the figures above bound;
 - cost, GitHub's node limit: the number of items the query could return, the product of page
   sizes down every branch (plain object lists count ten items each), read off the coerced
-  arguments, so variables and literals count alike.
+  arguments, so variables and literals count alike; a connection's `aggregate` counts one item
+  and its `groupBy` its `first` groups, once per connection.
 
 Over any limit the request gets QUERY_TOO_COMPLEX with the figures; under them,
 `extensions.cost` tells the client what the query cost.
@@ -63,6 +64,9 @@ ANALYTICS_TYPES = {
     "DiffEntry",
     "DiffChange",
 }
+
+
+_ONCE = ("aggregate", "groupBy")
 
 
 @dataclass
@@ -173,6 +177,12 @@ def nodes_cost(
             first = selection.args.get("first")
             factor = min(first, MAX_PAGE) if isinstance(first, int) and first >= 0 else DEFAULT_PAGE
             total += multiplier * factor
+            # A connection's summaries come once per connection, not once per item of its page.
+            once = [c for c in selection.children if c.name in _ONCE]
+            total += nodes_cost(schema, once, kind, multiplier)
+            per_item = [c for c in selection.children if c.name not in _ONCE]
+            total += nodes_cost(schema, per_item, kind, multiplier * factor)
+            continue
         elif is_list and not parent_name.endswith("Connection"):
             # A connection's edges and nodes are its page, already counted above.
             factor = PLAIN_LIST_FACTOR

@@ -92,8 +92,10 @@ class Aggregation:
             sort = f"{total} {direction}, {tie}"
         else:
             number = next(n for n in numbers if f"{n.number.name}Sum" == _camel(field))
-            qualifiers = self._qualifiers(order.get("qualifiers"))
-            summed = self._summed(number, "sum", qualifiers)
+            if number.qualifier is None:
+                summed = f"CASE WHEN {number.count} > 0 THEN {number.sum} END"
+            else:
+                summed = self._summed(number, "sum", self._qualifiers(order.get("qualifiers")))
             sort_key = self.names.var("s")
             body += f" WITH *, {summed} AS {sort_key}"
             sort = f"{sort_key} IS NULL, {sort_key} {direction}, {tie}"
