@@ -34,7 +34,8 @@ async def refused(engine: Run, query: str) -> str:
     assert payload.get("data") in (None, {}) or all(v is None for v in payload["data"].values()), payload
     codes = {error["extensions"]["code"] for error in payload["errors"]}
     assert len(codes) == 1, payload
-    return codes.pop()
+    code: str = codes.pop()
+    return code
 
 
 def rows(graph: Driver, cypher: str, **params: Any) -> list[dict[str, Any]]:

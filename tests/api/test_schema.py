@@ -12,7 +12,7 @@ from graphql import (
 
 from service.api.limits import ANALYTICS_TYPES
 from service.api.schema import build_api, committed_sdl, sdl
-from service.domain.catalog import CATALOG
+from service.domain.catalog import AGGREGATES, CATALOG
 
 API = build_api()
 # Fields every connection and search answer has, compiled structurally.
@@ -61,6 +61,17 @@ def test_every_type_field_and_argument_is_described() -> None:
     assert missing == []
 
 
+SUMMARIES = {"NumberAggregate", "MoneyAggregate", "MoneyQualifierAggregate"}  # the figures themselves
+
+
+def _summarised(name: str) -> tuple[str, str] | None:
+    """(entity, "Aggregate" | "Group" | "GroupKey") for the types of `aggregate` and `groupBy`."""
+    for part in ("GroupKey", "Group", "Aggregate"):
+        if name.endswith(part) and name[: -len(part)] in AGGREGATES:
+            return name[: -len(part)], part
+    return None
+
+
 def test_every_object_field_comes_from_the_catalog() -> None:
     """No field is declared twice: each one of an object type is read off the catalog, or is
     part of a connection, or of an answer built elsewhere (listed above)."""
@@ -69,6 +80,16 @@ def test_every_object_field_comes_from_the_catalog() -> None:
         if name.startswith("__") or name in ANSWERS or not isinstance(graphql_type, GraphQLObjectType):
             continue
         if name.endswith(("Connection", "Edge")):
+            continue
+        if name in SUMMARIES:
+            continue
+        if (summarised := _summarised(name)) is not None:
+            # A list's summaries: read off the catalog's numbers and group keys of the type.
+            label, part = summarised
+            numbers = {"count", *AGGREGATES[label].numbers}
+            allowed = {"Aggregate": numbers, "Group": numbers | {"key"}}.get(part)
+            allowed = allowed or {key.name for key in AGGREGATES[label].keys.values()}
+            missing += [f"{name}.{f}" for f in graphql_type.fields if f not in allowed]
             continue
         catalog = CATALOG.outputs[name].fields
         extra = {"stats"} if name == "Company" else set()

@@ -88,6 +88,18 @@ def _timeline(data: dict[str, Any]) -> None:
     assert all(e["sources"]["nodes"] and e["sources"]["nodes"][0]["quote"] for e in events)
 
 
+def _money(data: dict[str, Any]) -> None:
+    deals = data["partnerships"]
+    aggregate = deals["aggregate"]
+    assert aggregate["count"] == deals["totalCount"] > 0
+    assert aggregate["valueUsd"]["includedQualifiers"] == ["EXACT"]
+    split = {q["qualifier"]: q for q in aggregate["split"]["byQualifier"]}
+    assert {"EXACT", "UP_TO", "UNDISCLOSED"} <= set(split) and split["UNDISCLOSED"]["count"] == 0
+    assert aggregate["valueUsd"]["sum"] == split["EXACT"]["sum"]
+    assert len(aggregate["all"]["includedQualifiers"]) > 1
+    assert abs(aggregate["all"]["sum"] - sum(q["sum"] or 0 for q in split.values())) < 1
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "nvidia-deals-before-openai": _as_of,
     "openai-known-then": _known_then,
@@ -99,6 +111,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "fact-and-source": _fact,
     "what-young-liu-said": _said,
     "changes-near-coreweave": _near,
+    "money-by-qualifier": _money,
 }
 
 
