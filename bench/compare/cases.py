@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.compiler.roots import lucene_query
+from service.domain.vocab import MoneyQualifier
 
 PAGE_SIZE = 20
 
@@ -412,6 +413,71 @@ NESTED_DATED = Case(
     floor_canonical=NESTED.floor_canonical,
 )
 
+# -- aggregates (issue 20) -------------------------------------------------------------------------
+
+ALL_QUALIFIERS = [q.name for q in MoneyQualifier]
+
+
+def _whole(value: Any) -> Any:
+    """A sum to the dollar: the contenders add the same amounts in different orders."""
+    return None if value is None else round(value)
+
+
+def statuses(items: list[list[Any]]) -> list[list[Any]]:
+    """[STATUS, count, sum] rows, statuses without deals left out, in status order."""
+    return sorted([upper(s), n, _whole(total)] for s, n, total in items if n)
+
+
+COUNT_ALL = Case(
+    name="count_all",
+    title="count of all partnerships",
+    params={},
+    ours="query CountAll { partnerships { aggregate { count } } }",
+    ours_variables=lambda p: {},
+    ours_canonical=lambda data: data["partnerships"]["aggregate"]["count"],
+    floor="MATCH (p:Partnership) RETURN count(p) AS n",
+    floor_params=lambda p: {},
+    floor_canonical=lambda records: _single(records)["n"],
+)
+
+SUMS_BY_STATUS = Case(
+    name="sums_by_status",
+    title="partnerships and their USD value by status",
+    params={},
+    # Every qualifier: the peer has no notion of one, so the sums are of every amount.
+    ours="""query SumsByStatus($qualifiers: [MoneyQualifier!]!) {
+  partnerships {
+    groupBy(by: [STATUS], first: 100) { key { status } count valueUsd(qualifiers: $qualifiers) { sum } }
+  }
+}""",
+    ours_variables=lambda p: {"qualifiers": ALL_QUALIFIERS},
+    ours_canonical=lambda data: statuses(
+        [[g["key"]["status"], g["count"], g["valueUsd"]["sum"]] for g in data["partnerships"]["groupBy"]]
+    ),
+    floor="MATCH (p:Partnership) RETURN p.status AS status, count(*) AS n, sum(p.value_usd) AS total",
+    floor_params=lambda p: {},
+    floor_canonical=lambda records: statuses([[r["status"], r["n"], r["total"]] for r in records]),
+)
+
+GROUPS_BY_MONTH = Case(
+    name="groups_by_month",
+    title="synthetic partnerships by month of announcement",
+    params={},
+    ours="""query GroupsByMonth {
+  partnerships(where: {synthetic: {eq: true}}) {
+    groupBy(by: [ANNOUNCED_ON_MONTH], first: 100) { key { announcedOnMonth } count }
+  }
+}""",
+    ours_variables=lambda p: {},
+    ours_canonical=lambda data: sorted(
+        [g["key"]["announcedOnMonth"], g["count"]] for g in data["partnerships"]["groupBy"]
+    ),
+    floor="MATCH (p:Partnership) WHERE p.synthetic = true "
+    "RETURN p.announced_on.year AS year, p.announced_on.month AS month, count(*) AS n",
+    floor_params=lambda p: {},
+    floor_canonical=lambda records: sorted([f"{r['year']}-{r['month']:02d}", r["n"]] for r in records),
+)
+
 CASES: list[Case] = [
     POINT,
     PEOPLE_FACILITIES,
@@ -422,6 +488,9 @@ CASES: list[Case] = [
     DEEP_PAGE,
     SEARCH,
     SUPPLY_CHAIN,
+    COUNT_ALL,
+    SUMS_BY_STATUS,
+    GROUPS_BY_MONTH,
 ]
 
 

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.compare.cases import blank, upper
+from bench.compare.cases import blank, statuses, upper
+from service.domain.vocab import Status
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,56 @@ FILTERED_PAGE_DATED = FILTERED_PAGE.replace(
     "query FilteredPage($status: [String!])", "query FilteredPageDated($status: [String!], $on: Date!)"
 ).replace("valueUsd: {gt: 0}}", f"valueUsd: {{gt: 0}}, {ANNOUNCED_BY}}}")
 
+# Aggregates: the library has connection aggregates but no group-by, so a client asks for one
+# aggregate per status (or month), aliased, in one document.
+COUNT_ALL = "query CountAll { partnershipsConnection { aggregate { count { nodes } } } }"
+
+SUMS_BY_STATUS = (
+    "query SumsByStatus {\n"
+    + "\n".join(
+        f'  {s.name}: partnershipsConnection(where: {{status: {{eq: "{s.value}"}}}}) '
+        "{ aggregate { count { nodes } node { valueUsd { sum } } } }"
+        for s in Status
+    )
+    + "\n}"
+)
+
+
+def _sums_by_status(data: Any) -> Any:
+    return statuses(
+        [
+            [name, a["aggregate"]["count"]["nodes"], a["aggregate"]["node"]["valueUsd"]["sum"]]
+            for name, a in data.items()
+        ]
+    )
+
+
+def _next(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year + number // 12}-{number % 12 + 1:02d}"
+
+
+MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
+GROUPS_BY_MONTH = (
+    "query GroupsByMonth {\n"
+    + "\n".join(
+        f"  m{month.replace('-', '_')}: partnershipsConnection(where: {{synthetic: {{eq: true}}, "
+        f'announcedOn: {{gte: "{month}-01", lt: "{_next(month)}-01"}}}}) '
+        "{ aggregate { count { nodes } } }"
+        for month in MONTHS
+    )
+    + "\n}"
+)
+
+
+def _groups_by_month(data: Any) -> Any:
+    return sorted(
+        [name[1:].replace("_", "-"), a["aggregate"]["count"]["nodes"]]
+        for name, a in data.items()
+        if a["aggregate"]["count"]["nodes"]
+    )
+
+
 PEER: dict[str, PeerRequest] = {
     "point": PeerRequest(POINT, lambda p: {"id": p["id"]}, _point),
     "people_facilities": PeerRequest(PEOPLE_FACILITIES, lambda p: {"id": p["id"]}, _people_facilities),
@@ -259,4 +310,9 @@ PEER: dict[str, PeerRequest] = {
     "deep_page": PeerRequest(DEEP_PAGE, lambda p: {"after": p.get("after")}, _deep_page),
     "search": PeerRequest(SEARCH, lambda p: {"phrase": p["lucene"]}, _search),
     "supply_chain": PeerRequest(SUPPLY_CHAIN, lambda p: {"id": p["id"], "depth": p["depth"]}, _supply_chain),
+    "count_all": PeerRequest(
+        COUNT_ALL, lambda p: {}, lambda data: data["partnershipsConnection"]["aggregate"]["count"]["nodes"]
+    ),
+    "sums_by_status": PeerRequest(SUMS_BY_STATUS, lambda p: {}, _sums_by_status),
+    "groups_by_month": PeerRequest(GROUPS_BY_MONTH, lambda p: {}, _groups_by_month),
 }
