@@ -131,16 +131,16 @@ class Aggregation:
         picked = f"WITH DISTINCT {item}" if self.distinct else f"WITH {item}"
         qualifiers = sorted({n.qualifier for n in self.aggregates.numbers.values() if n.qualifier})
         qualifier_vars = {stored: self.names.var("q") for stored in qualifiers}
-        first: list[str] = [f"{self._key(key, item)} AS {var}" for key, var in keys]
-        first += [f"{self.read(stored, item)} AS {var}" for stored, var in qualifier_vars.items()]
+        columns: list[str] = [f"{self._key(key, item)} AS {var}" for key, var in keys]
+        columns += [f"{self.read(stored, item)} AS {var}" for stored, var in qualifier_vars.items()]
         rows = self.names.var("rows")
-        first.append(f"count(*) AS {rows}")
+        columns.append(f"count(*) AS {rows}")
         numbers: list[_Number] = []
         for number in self.aggregates.numbers.values():
             value = self.read(number.stored, item)
             qualifier = qualifier_vars[number.qualifier] if number.qualifier else None
             partial = self._columns(number, qualifier, "")
-            first += [
+            columns += [
                 f"count({value}) AS {partial.count}",
                 f"sum({value}) AS {partial.sum}",
                 f"min({value}) AS {partial.low}",
@@ -168,7 +168,7 @@ class Aggregation:
                 )
                 second.append(f"collect({entry}) AS {final.sum}")
             finals.append(final)
-        text = " ".join([*lines, picked, f"WITH {', '.join(first)}", f"WITH {', '.join(second)}"])
+        text = " ".join([*lines, picked, f"WITH {', '.join(columns)}", f"WITH {', '.join(second)}"])
         return text, total, finals
 
     def _columns(self, number: Number, qualifier: str | None, hint: str) -> _Number:
