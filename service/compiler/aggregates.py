@@ -55,7 +55,7 @@ class Aggregation:
             named = f"'{self.aggregates.type}Aggregate'"
             entries = [f"{response_key(c)}: {counted if c.name == 'count' else named}" for c in children]
             return f"{' '.join(lines)} RETURN {{{', '.join(entries)}}} AS {out}", out
-        body, total, numbers = self._partials(lines, [])
+        body, total, numbers = self._partials(lines, [], _asked(children))
         value = self._entries(children, total, numbers, f"{self.aggregates.type}Aggregate")
         return f"{body} RETURN {value} AS {out}", out
 
@@ -77,10 +77,13 @@ class Aggregation:
         if not isinstance(first, int) or not 0 <= first <= MAX_GROUPS:
             raise bad_input(f"groupBy first must be between 0 and {MAX_GROUPS}, got {first!r}")
         key_vars = [self.names.var("g") for _ in keys]
-        body, total, numbers = self._partials(lines, list(zip(keys, key_vars, strict=True)))
-
         order = args.get("orderBy") or {}
         field = order.get("field") or "KEY"
+        asked = _asked(merged(selection.children))
+        if field not in ("KEY", "COUNT"):
+            asked.add(_camel(field).removesuffix("Sum"))
+        body, total, numbers = self._partials(lines, list(zip(keys, key_vars, strict=True)), asked)
+
         descending = bool(order.get("direction"))
         direction = "DESC" if descending else "ASC"
         # Nulls last either way: a flag first, then the value.
@@ -99,7 +102,7 @@ class Aggregation:
             sort_key = self.names.var("s")
             body += f" WITH *, {summed} AS {sort_key}"
             sort = f"{sort_key} IS NULL, {sort_key} {direction}, {tie}"
-        key_map = dict(zip((k.member for k in keys), key_vars, strict=True))
+        key_map = {k.member: self._shown(k, v) for k, v in zip(keys, key_vars, strict=True)}
         entries = []
         for child in merged(selection.children):
             if child.name == "key":
@@ -124,19 +127,23 @@ class Aggregation:
 
     # -- the two steps ---------------------------------------------------------------------------
 
-    def _partials(self, lines: list[str], keys: list[tuple[GroupKey, str]]) -> tuple[str, str, list[_Number]]:
+    def _partials(
+        self, lines: list[str], keys: list[tuple[GroupKey, str]], asked: set[str]
+    ) -> tuple[str, str, list[_Number]]:
         """The subquery up to the per-key totals: (text, the item count column, the numbers)."""
         # The item keeps its name: under knownAt its values of then are read through it.
         item = self.node
         picked = f"WITH DISTINCT {item}" if self.distinct else f"WITH {item}"
-        qualifiers = sorted({n.qualifier for n in self.aggregates.numbers.values() if n.qualifier})
+        # Only the numbers the selection reads (or sorts by): each costs four aggregations a row.
+        wanted = [n for n in self.aggregates.numbers.values() if n.name in asked]
+        qualifiers = sorted({n.qualifier for n in wanted if n.qualifier})
         qualifier_vars = {stored: self.names.var("q") for stored in qualifiers}
         columns: list[str] = [f"{self._key(key, item)} AS {var}" for key, var in keys]
         columns += [f"{self.read(stored, item)} AS {var}" for stored, var in qualifier_vars.items()]
         rows = self.names.var("rows")
         columns.append(f"count(*) AS {rows}")
         numbers: list[_Number] = []
-        for number in self.aggregates.numbers.values():
+        for number in wanted:
             value = self.read(number.stored, item)
             qualifier = qualifier_vars[number.qualifier] if number.qualifier else None
             partial = self._columns(number, qualifier, "")
@@ -183,21 +190,29 @@ class Aggregation:
         )
 
     def _key(self, key: GroupKey, item: str) -> str:
+        """The value an item is grouped by: a date part stays a date (the period's first day)
+        until the groups are made, so it is formatted once per group, not once per item."""
         value = self.read(key.stored, item)
         if key.part is None:
             return value
-        date = self.names.var("d")
         if key.part == "year":
             return f"{value}.year"
         precise = "true"
         if key.precision is not None:
             levels = self.names.param([str(p.value) for p in key.precise])
             precise = f"coalesce({self.read(key.precision, item)}, 'day') IN {levels}"
-        if key.part == "quarter":
-            text = f"toString({date}.year) + '-Q' + toString({date}.quarter)"
-        else:
-            text = f"toString({date}.year) + '-' + right('0' + toString({date}.month), 2)"
-        return f"CASE WHEN {precise} THEN [{date} IN [{value}] | {text}][0] END"
+        # date.truncate refuses a null date rather than passing it on.
+        return f"CASE WHEN {value} IS NOT NULL AND {precise} THEN date.truncate('{key.part}', {value}) END"
+
+    @staticmethod
+    def _shown(key: GroupKey, var: str) -> str:
+        """A grouped value as the client sees it (`2025-Q3`, `2025-07`)."""
+        match key.part:
+            case "quarter":
+                return f"toString({var}.year) + '-Q' + toString({var}.quarter)"
+            case "month":
+                return f"toString({var}.year) + '-' + right('0' + toString({var}.month), 2)"
+        return var
 
     # -- the fields ------------------------------------------------------------------------------
 
@@ -308,6 +323,10 @@ class Aggregation:
     def _qualifiers(self, given: Any) -> str:
         chosen = [MoneyQualifier.EXACT] if given is None else list(given)
         return self.names.param([str(MoneyQualifier(q).value) for q in chosen])
+
+
+def _asked(children: list[Selection]) -> set[str]:
+    return {child.name for child in children}
 
 
 def _lowest(partials: str) -> str:
