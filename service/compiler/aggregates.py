@@ -53,8 +53,10 @@ class Aggregation:
             # A count alone needs no partials: on a whole label it comes from the count store.
             counted = f"count(DISTINCT {self.node})" if self.distinct else f"count({self.node})"
             named = f"'{self.aggregates.type}Aggregate'"
-            entries = [f"{response_key(c)}: {counted if c.name == 'count' else named}" for c in children]
-            return f"{' '.join(lines)} RETURN {{{', '.join(entries)}}} AS {out}", out
+            entries = [f"{response_key(c)}: {out if c.name == 'count' else named}" for c in children]
+            # The count is returned bare, so that the planner sees a plain count it can take
+            # from the count store; the map around it is built outside.
+            return f"{' '.join(lines)} RETURN {counted} AS {out}", f"{{{', '.join(entries)}}}"
         body, total, numbers = self._partials(lines, [], _asked(children))
         value = self._entries(children, total, numbers, f"{self.aggregates.type}Aggregate")
         return f"{body} RETURN {value} AS {out}", out
