@@ -192,8 +192,8 @@ class Aggregation:
         )
 
     def _key(self, key: GroupKey, item: str) -> str:
-        """The value an item is grouped by: a date part stays a date (the period's first day)
-        until the groups are made, so it is formatted once per group, not once per item."""
+        """The value an item is grouped by. A date part is a number that sorts as the period
+        does (2025 * 100 + 7 for July 2025), formatted once per group rather than once per item."""
         value = self.read(key.stored, item)
         if key.part is None:
             return value
@@ -203,17 +203,17 @@ class Aggregation:
         if key.precision is not None:
             levels = self.names.param([str(p.value) for p in key.precise])
             precise = f"coalesce({self.read(key.precision, item)}, 'day') IN {levels}"
-        # date.truncate refuses a null date rather than passing it on.
-        return f"CASE WHEN {value} IS NOT NULL AND {precise} THEN date.truncate('{key.part}', {value}) END"
+        number = f"{value}.year * 100 + {value}.{key.part}"
+        return f"CASE WHEN {precise} THEN {number} END"
 
     @staticmethod
     def _shown(key: GroupKey, var: str) -> str:
         """A grouped value as the client sees it (`2025-Q3`, `2025-07`)."""
         match key.part:
             case "quarter":
-                return f"toString({var}.year) + '-Q' + toString({var}.quarter)"
+                return f"toString({var} / 100) + '-Q' + toString({var} % 100)"
             case "month":
-                return f"toString({var}.year) + '-' + right('0' + toString({var}.month), 2)"
+                return f"toString({var} / 100) + '-' + right('0' + toString({var} % 100), 2)"
         return var
 
     # -- the fields ------------------------------------------------------------------------------

@@ -145,12 +145,22 @@ def _month(deal: dict[str, Any]) -> str | None:
     return f"{on.year}-{on.month:02d}"
 
 
+def _quarter(deal: dict[str, Any]) -> str | None:
+    on, precision = deal["on"], deal["precision"] or "day"
+    if on is None or precision not in ("day", "month", "quarter"):
+        return None
+    return f"{on.year}-Q{(on.month - 1) // 3 + 1}"
+
+
 async def test_groups_by_status_and_month_sorted_and_cut(graph: Driver, engine: Run) -> None:
     answer = await data(
         engine,
         """{
   byMonth: partnerships { groupBy(by: [ANNOUNCED_ON_MONTH], first: 100) {
     key { announcedOnMonth } count valueUsd(qualifiers: [EXACT, APPROXIMATELY]) { sum includedQualifiers }
+  } }
+  byQuarter: partnerships { groupBy(by: [ANNOUNCED_ON_QUARTER], orderBy: {field: KEY, direction: DESC}, first: 100) {
+    key { announcedOnQuarter } count
   } }
   byStatus: partnerships { groupBy(by: [STATUS], orderBy: {field: COUNT, direction: DESC}, first: 2) {
     key { status } count
@@ -179,6 +189,12 @@ async def test_groups_by_status_and_month_sorted_and_cut(graph: Driver, engine: 
             for d in members
             if d["qualifier"] in ("exact", "approximately") and d["usd"]
         }
+    quarters = Counter(_quarter(d) for d in expected)
+    # Latest first, and the deals dated only to their year (or undated) last, as a null quarter.
+    order_q = sorted((q for q in quarters if q), reverse=True) + ([None] if None in quarters else [])
+    assert answer["byQuarter"]["groupBy"] == [
+        {"key": {"announcedOnQuarter": q}, "count": quarters[q]} for q in order_q
+    ]
     statuses = Counter(d["status"].upper() for d in expected)
     top = sorted(statuses.items(), key=lambda item: (-item[1], item[0]))[:2]
     assert answer["byStatus"]["groupBy"] == [{"key": {"status": s}, "count": n} for s, n in top]
