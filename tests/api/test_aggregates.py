@@ -159,9 +159,11 @@ async def test_groups_by_status_and_month_sorted_and_cut(graph: Driver, engine: 
   byMonth: partnerships { groupBy(by: [ANNOUNCED_ON_MONTH], first: 100) {
     key { announcedOnMonth } count valueUsd(qualifiers: [EXACT, APPROXIMATELY]) { sum includedQualifiers }
   } }
-  byQuarter: partnerships { groupBy(by: [ANNOUNCED_ON_QUARTER], orderBy: {field: KEY, direction: DESC}, first: 100) {
-    key { announcedOnQuarter } count
-  } }
+  byQuarter: partnerships {
+    groupBy(by: [ANNOUNCED_ON_QUARTER], orderBy: {field: KEY, direction: DESC}, first: 100) {
+      key { announcedOnQuarter } count
+    }
+  }
   byStatus: partnerships { groupBy(by: [STATUS], orderBy: {field: COUNT, direction: DESC}, first: 2) {
     key { status } count
   } }
