@@ -14,6 +14,7 @@ from pathlib import Path
 import uvicorn
 
 from service import keys_cli
+from service.api.persisted import ManifestError
 from service.api.schema import SDL_FILE, build_api, sdl
 from service.settings import Settings
 
@@ -41,6 +42,16 @@ def write_schema() -> int:
 
 
 def serve(settings: Settings) -> None:
+    if settings.api_persisted_manifest:
+        # Checked here, once, so a bad manifest stops the start with one clear line rather than
+        # a traceback per worker.
+        from service.http.app import engine_for
+
+        try:
+            engine = engine_for(settings)
+        except ManifestError as error:
+            raise SystemExit(f"API_PERSISTED_MANIFEST: {error}") from None
+        print(f"persisted operations: {engine.persisted.listed} from {settings.api_persisted_manifest}")
     # Each worker writes its metrics to files here and /metrics adds them up; a fresh folder per
     # start, so counters begin at zero like a single process's would.
     metrics_dir = tempfile.mkdtemp(prefix="supplygraph-metrics-")

@@ -36,6 +36,7 @@ from service.api.follows import Call, FollowOptions
 from service.api.limits import nodes_cost
 from service.api.mutating import authorize, mutate
 from service.api.outcomes import Prepared, Read, Result, RootField, answer, refused
+from service.api.persisted import ManifestOperation, Persisted
 from service.api.plans import Limits, Plan, Planner, Refusal
 from service.api.roots import Root
 from service.api.schema import Api
@@ -62,6 +63,9 @@ class Engine:
         filter_limits: FilterLimits,
         introspection: bool,
         follow_options: FollowOptions | None = None,
+        manifest: list[ManifestOperation] | None = None,
+        persisted_only: bool = False,
+        manifest_source: str = "the manifest",
     ) -> None:
         self.api = api
         self.follow_options = follow_options or FollowOptions(filter_limits)
@@ -74,20 +78,23 @@ class Engine:
         self.filter_limits = filter_limits
         self.hide_suggestions = not introspection
         self.planner = Planner(self.schema, limits, introspection)
+        # Persisted operations resolve to their plans through here (raises ManifestError).
+        self.persisted = Persisted(self.planner, manifest, persisted_only, introspection, manifest_source)
         self.shapes = Shapes(self.schema)
         self._shared: SharedReads | None = None  # the subscriptions' reads, shared per process
 
     async def subscribe(
         self,
-        query: str,
+        query: str | None,
         operation_name: str | None,
         variables: dict[str, Any] | None,
         *,
         read: Read,
         feed: FeedHead,
+        extensions: dict[str, Any] | None = None,
     ) -> Result | AsyncGenerator[dict[str, Any], None]:
         """A subscription's stream of results, or the Result that refuses it."""
-        plan = await self.planner.plan(query, operation_name)
+        plan = await self.persisted.plan(query, operation_name, extensions)
         if isinstance(plan, Refusal):
             return refused(plan.errors, plan.status, plan.name)
         if plan.kind is not OperationType.SUBSCRIPTION:
@@ -107,7 +114,7 @@ class Engine:
 
     async def execute(
         self,
-        query: str,
+        query: str | None,
         operation_name: str | None,
         variables: dict[str, Any] | None,
         *,
@@ -116,8 +123,10 @@ class Engine:
         store: edits.Store,
         read_only: bool = False,
         feed: FeedHead | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> Result:
-        plan = await self.planner.plan(query, operation_name)
+        """Answers one request: `query` is None when `extensions.persistedQuery` names it."""
+        plan = await self.persisted.plan(query, operation_name, extensions)
         if isinstance(plan, Refusal):
             return refused(plan.errors, plan.status, plan.name)
         if read_only and plan.kind is not OperationType.QUERY:
