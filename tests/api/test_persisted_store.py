@@ -88,5 +88,5 @@ def test_a_manifest_is_checked_and_planned_at_construction() -> None:
     with pytest.raises(ManifestError, match="its type is 'mutation' but the body is a query"):
         resolver(manifest=[ManifestOperation(sha(body), "Listed", "mutation", body)])
     broken = 'query Broken { company(id: "openai") { nope } }'
-    with pytest.raises(ManifestError, match="operation Broken .*Cannot query field 'nope'"):
+    with pytest.raises(ManifestError, match=r"operation Broken .*Cannot query field 'nope'"):
         resolver(manifest=[ManifestOperation(sha(broken), "Broken", "query", broken)])
