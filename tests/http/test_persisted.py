@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 from neo4j import Driver
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from tests.api.test_changes import UPSERT, company
 from tests.support import REPO_ROOT, ApiProcess, Neo4jServer
@@ -322,3 +324,53 @@ def test_an_invalid_body_names_the_schema_error(neo4j_server: Neo4jServer, tmp_p
 def test_a_missing_manifest_stops_the_start(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
     done = start(neo4j_server, tmp_path / "absent.json")
     assert done.returncode != 0 and "absent.json: cannot be read" in done.stderr, done.stderr
+
+
+SUBSCRIPTION = "subscription Follow { changes(afterSeq: 0) { seq } }"
+
+
+def test_safelist_covers_subscriptions_over_sse_and_websocket(safelisted: ApiProcess) -> None:
+    headers = {"Accept": "text/event-stream"}
+    refused = httpx.post(
+        f"{safelisted.url}/graphql", json={"query": SUBSCRIPTION}, headers=headers, timeout=30
+    )
+    assert refused.status_code == 403 and code(refused) == "QUERY_NOT_IN_SAFELIST"
+    by_hash = {"extensions": pq(sha(SUBSCRIPTION))}
+    unknown = httpx.post(f"{safelisted.url}/graphql", json=by_hash, headers=headers, timeout=30)
+    assert code(unknown) == "PERSISTED_QUERY_NOT_IN_LIST"
+
+    url = f"ws://127.0.0.1:{safelisted.port}/graphql"
+    with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
+        socket.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(socket.recv(timeout=10)) == {"type": "connection_ack"}
+        for op_id, payload in (("1", {"query": SUBSCRIPTION}), ("2", by_hash)):
+            socket.send(json.dumps({"id": op_id, "type": "subscribe", "payload": payload}))
+            answer = json.loads(socket.recv(timeout=10))
+            assert answer["id"] == op_id and answer["type"] == "error"
+            assert answer["payload"][0]["extensions"]["code"] in (
+                "QUERY_NOT_IN_SAFELIST",
+                "PERSISTED_QUERY_NOT_IN_LIST",
+            )
+
+
+def test_subscriptions_by_hash_over_websocket(api: ApiProcess, seeded: Driver) -> None:
+    query = f"subscription Follow{uuid.uuid4().hex} {{ changes(afterSeq: 0) {{ seq }} }}"
+    url = f"ws://127.0.0.1:{api.port}/graphql"
+    with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
+        socket.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(socket.recv(timeout=10)) == {"type": "connection_ack"}
+        socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"extensions": pq(sha(query))}}))
+        missing = json.loads(socket.recv(timeout=10))
+        assert (
+            missing["type"] == "error"
+            and missing["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        )
+        registering = {"query": query, "extensions": pq(sha(query))}
+        socket.send(json.dumps({"id": "2", "type": "subscribe", "payload": registering}))
+        assert json.loads(socket.recv(timeout=10))["type"] == "next"
+        socket.send(json.dumps({"id": "2", "type": "complete"}))
+        socket.send(json.dumps({"id": "3", "type": "subscribe", "payload": {"extensions": pq(sha(query))}}))
+        answer = json.loads(socket.recv(timeout=10))
+        while answer["id"] != "3":
+            answer = json.loads(socket.recv(timeout=10))
+        assert answer["type"] == "next" and answer["payload"]["data"]["changes"]["seq"] >= 1
