@@ -187,6 +187,15 @@ class Persisted:
         """Whether a hash names a document this process can run without its text."""
         return digest in self._listed or (not self.only and digest in self._apq)
 
+    def runs(self, query: str | None, persisted: PersistedQuery | None) -> bool:
+        """Whether the request names a document this process would run, as far as that is known
+        without planning: what a GET's entity tag (and so a 304) may be given for."""
+        if query is None:
+            return persisted is not None and self.known(persisted.sha256_hash)
+        if self.only:
+            return persisted is None and sha256(query) in self._listed
+        return True
+
     async def plan(
         self, query: str | None, operation_name: str | None, extensions: dict[str, Any] | None
     ) -> Plan | Refusal:

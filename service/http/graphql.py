@@ -218,15 +218,10 @@ class GraphQLApp:
         if method == "GET":
             params = _get_params(scope.get("query_string", b""))
             # The answer's tag is known before the query runs: a current one costs no query. A
-            # hash is as good as the text it names, once this process knows that text.
+            # hash is as good as the text it names once this process knows that text; a document
+            # it would refuse gets no tag, so no 304 either.
             request = (params.document, params.operation_name, params.variables)
-            if (
-                params.query is None
-                and params.persisted
-                and not self.engine.persisted.known(params.persisted.sha256_hash)
-            ):
-                tag = None
-            else:
+            if self.engine.persisted.runs(params.query, params.persisted):
                 tag = await self._tag(request, media_type(_header(scope, b"accept")), key)
             if tag is not None and matches(_header(scope, b"if-none-match"), tag):
                 record.path = "not-modified"

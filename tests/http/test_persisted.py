@@ -249,7 +249,7 @@ def test_safelist_refuses_other_documents_and_runs_nothing(safelisted: ApiProces
         assert registering.status_code == (400 if accept == GRAPHQL_RESPONSE else 200)
     assert code(post(safelisted, {"extensions": pq(sha(other))})) == "PERSISTED_QUERY_NOT_IN_LIST"
 
-    as_get = get(safelisted, {"query": other})
+    as_get = get(safelisted, {"query": other}, {"If-None-Match": "*"})
     assert as_get.status_code == 403 and as_get.headers["cache-control"] == "no-store"
 
 
@@ -353,7 +353,9 @@ def test_safelist_covers_subscriptions_over_sse_and_websocket(safelisted: ApiPro
             )
 
 
-def test_subscriptions_by_hash_over_websocket(api: ApiProcess, seeded: Driver) -> None:
+def test_subscriptions_by_hash_over_websocket(api: ApiProcess, seeded: Driver, keys: dict[str, str]) -> None:
+    written = {"query": UPSERT, "variables": {"input": company("test-pq-sub", "PQ Sub")}}
+    assert "errors" not in post(api, written, key=keys["editor"]).json()  # an event to follow
     query = f"subscription Follow{uuid.uuid4().hex} {{ changes(afterSeq: 0) {{ seq }} }}"
     url = f"ws://127.0.0.1:{api.port}/graphql"
     with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
