@@ -3,9 +3,10 @@
 graphql-core parses, validates and coerces (variables with `get_variable_values`, arguments
 with `get_argument_values`), so the values the compiler sees are the spec's; the compiler
 turns each root field into one statement; the statement's map, already shaped like the answer,
-is checked against the schema and serialised (`service.api.shaping`). Introspection fields are
-the one part graphql-core executes itself. Mutations run in order, each in its own write
-transaction, after the caller's role has been checked for all of them.
+is checked against the schema and serialised (`service.api.shaping`). A persisted operation's
+hash leads to its plan directly (`service.api.persisted`): no parsing or validation at all.
+Introspection fields are the one part graphql-core executes itself. Mutations run in order,
+each in its own write transaction, after the caller's role has been checked for all of them.
 
 A request that cannot run (unparseable, invalid, bad variables, over a limit, not allowed)
 gets request errors and no `data`; a field that fails gets an error at its path and null.

@@ -9,6 +9,8 @@ type the client accepts:
 - `application/json` (the default, and for `*/*` or no Accept): the legacy behaviour, 200 for
   every well-formed GraphQL request, request errors without `data` in the body.
 
+A request may leave `query` out and name its document by hash in `extensions.persistedQuery`
+(Apollo's persisted queries, `service.api.persisted`); a GET by hash is cached like any other.
 Requests that are not GraphQL requests at all (a body that is not a JSON object, a `query` that
 is not a string, non-object `variables` or `extensions`) are 400 in both; an Accept naming
 neither type is answered in JSON; a POST that is not JSON is 415, a body over API_MAX_BODY_BYTES
