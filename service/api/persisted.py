@@ -21,7 +21,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     DocumentNode,
@@ -56,8 +56,7 @@ class MalformedPersistedQuery(ValueError):
     """`extensions.persistedQuery` is there but is not `{version, sha256Hash: string}`."""
 
 
-@dataclass(frozen=True)
-class PersistedQuery:
+class PersistedQuery(NamedTuple):  # a tuple: made on every persisted request, cheaply
     version: object
     sha256_hash: str
 
