@@ -69,12 +69,20 @@ def run_seed(
 
 
 NOT_FEED = "NOT n:Change AND NOT n:Sequence"
+# When the graph recorded, replaced or removed something (transaction time): two equal loads
+# differ only there.
+MOMENTS = ("recorded_at", "replaced_at", "removed_at")
+
+
+def timeless(props: dict[str, Any]) -> list[tuple[str, Any]]:
+    return sorted((k, v) for k, v in props.items() if k not in MOMENTS)
 
 
 def snapshot(driver: Driver) -> Snapshot:
     """Every node (labels, properties) and relationship (type, ends, properties), sorted. The
-    change feed's bookkeeping (:Change, :Sequence) is left out: it records when, so two equal
-    loads differ there; tests/api/test_changes.py checks it."""
+    change feed's bookkeeping (:Change, :Sequence) is left out, and so are the moments things
+    were recorded: they say when, so two equal loads differ there; tests/api/test_changes.py and
+    tests/api/test_known_time.py check them."""
     nodes, _, _ = driver.execute_query(
         f"MATCH (n) WHERE {NOT_FEED} RETURN labels(n) AS labels, properties(n) AS props"
     )
@@ -83,8 +91,8 @@ def snapshot(driver: Driver) -> Snapshot:
         "RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props"
     )
     return (
-        sorted((sorted(r["labels"]), sorted(r["props"].items())) for r in nodes),
-        sorted((r["type"], r["a"], r["b"], sorted(r["props"].items())) for r in rels),
+        sorted((sorted(r["labels"]), timeless(r["props"])) for r in nodes),
+        sorted((r["type"], r["a"], r["b"], timeless(r["props"])) for r in rels),
     )
 
 
@@ -131,9 +139,10 @@ class ApiProcess:
 
 
 def seed_only(driver: Driver) -> Driver:
-    """Exactly the curated seed data: other data removed (API keys kept), then a (usually no-op)
-    curated load."""
-    _batched_delete(driver, "WHERE NOT n:ApiKey AND (n.origin IS NULL OR n.origin <> 'seed')")
+    """Exactly the curated seed data: other data removed (API keys kept) with the history kept
+    for knownAt (versions, archived links), then a (usually no-op) curated load."""
+    _batched_delete(driver, "WHERE NOT n:ApiKey AND (n:Version OR n.origin IS NULL OR n.origin <> 'seed')")
+    driver.execute_query("MATCH ()-[r:WAS]->() DELETE r")
     apply_constraints(driver, "neo4j")
     load_curated(driver, "neo4j", load_dataset(DATA_DIR))
     return driver

@@ -16,6 +16,7 @@ from graphql import (
     GraphQLInt,
     GraphQLList,
     GraphQLNamedType,
+    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLString,
     GraphQLUnionType,
@@ -252,21 +253,38 @@ def _diff(registry: Registry) -> None:
             {
                 "BEGAN": GraphQLEnumValue("BEGAN", description="It came to hold in the period."),
                 "ENDED": GraphQLEnumValue("ENDED", description="It stopped holding in the period."),
+                "RECORDED": GraphQLEnumValue("RECORDED", description="Known time: the graph recorded it."),
+                "CHANGED": GraphQLEnumValue("CHANGED", description="Known time: its values changed."),
+                "RETRACTED": GraphQLEnumValue("RETRACTED", description="Known time: it was retracted."),
+                "LINKED": GraphQLEnumValue("LINKED", description="Known time: a link of it was added."),
+                "UNLINKED": GraphQLEnumValue("UNLINKED", description="Known time: a link of it was removed."),
             },
-            description="Whether a dated fact began or ended between the two dates.",
+            description="Valid time: whether a dated fact began or ended between the two dates. Known "
+            "time: what the graph recorded about an entity between the two moments.",
         )
     )
     change = _object(
         registry,
         "DiffChange",
-        "One fact that began or ended between the two dates.",
+        "One fact that began or ended between the two dates, or one change the graph recorded.",
         lambda: {
-            "change": _f(non_null(kind), "Began or ended."),
-            "on": _f(non_null(registry.types["Date"]), "When (first day of the period for partial dates)."),
+            "change": _f(non_null(kind), "What happened to it."),
+            "on": _f(
+                non_null(registry.types["Date"]),
+                "When (first day of the period for partial dates); in known time, the day it was recorded.",
+            ),
+            "at": _f(GraphQLString, "Known time: the moment the graph recorded the change (RFC 3339)."),
+            "fields": _f(GraphQLList(GraphQLNonNull(GraphQLString)), "Known time: the fields it changed."),
             "precision": _f(registry.enum(DatePrecision), "How precisely the sources date it."),
-            "fact": _f(node, "The dated entity: a partnership announced, an event, a statement, a figure."),
-            "other": _f(node, "For a position or a facility tie: the entity at the other end."),
-            "relationship": _f(GraphQLString, "For a position or a facility tie: HOLDS_POSITION, OWNS..."),
+            "fact": _f(
+                node,
+                "The dated entity: a partnership announced, an event, a statement, a figure; in known "
+                "time, the entity changed.",
+            ),
+            "other": _f(node, "For a position, a facility tie or a link added or removed: the other end."),
+            "relationship": _f(
+                GraphQLString, "For a position, a facility tie or a link: HOLDS_POSITION, OWNS, PARTY_TO..."
+            ),
             "title": _f(GraphQLString, "For a position: its title."),
             "evidence": _f(list_of(registry.output("Evidence")), "Its sources, with their quotes."),
         },
@@ -283,10 +301,17 @@ def _diff(registry: Registry) -> None:
     _object(
         registry,
         "Diff",
-        "What began or ended in the world (valid time) around an entity between two dates.",
+        "What began or ended in the world (valid time) around an entity between two dates, or what the "
+        "graph recorded about it between two moments (known time).",
         lambda: {
-            "from": _f(non_null(registry.types["Date"]), "The first date (what held then is the baseline)."),
-            "to": _f(non_null(registry.types["Date"]), "The second date."),
+            "from": _f(
+                registry.types["Date"], "Valid time: the first date (what held then is the baseline)."
+            ),
+            "to": _f(registry.types["Date"], "Valid time: the second date."),
+            "knownFrom": _f(
+                GraphQLString, "Known time: the first moment (what was recorded by then is the baseline)."
+            ),
+            "knownTo": _f(GraphQLString, "Known time: the second moment."),
             "entities": _f(list_of(entry), "Entities with changes, by their first change; at most 200."),
             "truncated": _f(non_null(GraphQLBoolean), "True when more entities changed than were returned."),
         },

@@ -70,9 +70,14 @@ def set_position(position: dict[str, Any]) -> Change:
     return change
 
 
-def set_status(status: str, on: str, facility: bool) -> Change:
+def set_status(status: str, on: str, facility: bool, replaced: dict[str, Any] | None = None) -> Change:
+    """The entity's new status (and, for a facility, its date); the status it replaces goes into
+    `replaced["status"]`, for the dated event that records the change."""
+
     def change(current: EntryData | None) -> EntryData:
         data = dict(current or {})
+        if replaced is not None:
+            replaced["status"] = data.get("status")
         data["status"] = status
         if facility:
             data["status_as_of"] = on

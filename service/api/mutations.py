@@ -102,13 +102,25 @@ def _status_change(label: str) -> Run:
             "description": f"Status changed to {status}" + (f": {reason}" if reason else ""),
             "subjects": [entity_id],
             "evidence": plain(args["evidence"]),
+            # The status it set, dated: what `asOf` reads for the status of then.
+            ("facility_status" if label == "Facility" else "partnership_status"): status,
         }
+        replaced: dict[str, Any] = {}  # filled by the status edit, read by the event's (run after it)
         edit = Edit(
-            entity_id, None, set_status(status, on, label == "Facility"), "status", write.principal, reason
+            entity_id,
+            None,
+            set_status(status, on, label == "Facility", replaced),
+            "status",
+            write.principal,
+            reason,
         )
         edit.expected_version, edit.must_be = args.get("expectedVersion"), label
+
+        def recorded(current: dict[str, Any] | None) -> dict[str, Any]:
+            return overlay({**event, "replaced_status": replaced.get("status")})(current)
+
         edit.extra.append(
-            Edit(event_id(entity_id, status, on), "Event", overlay(event), "upsert", write.principal, reason)
+            Edit(event_id(entity_id, status, on), "Event", recorded, "upsert", write.principal, reason)
         )
         return await store.apply(edit)
 

@@ -45,6 +45,12 @@ AS_OF = (
     "undated facts are kept. See docs/time.md."
 )
 
+KNOWN_AT = (
+    "Answer as the graph stood at this moment (transaction time): entities and links recorded "
+    "later are left out, ones retracted or removed since are back, and every value is the one "
+    "held then. Combines with asOf. See docs/time.md."
+)
+
 
 @dataclass(frozen=True)
 class Root:
@@ -70,10 +76,12 @@ def query_roots(registry: Registry) -> dict[str, Root]:
     """Every query root field, by name."""
     roots: dict[str, Root] = {}
     as_of = _arg(registry.types["Date"], AS_OF)
+    known_at = _arg(registry.types["DateTime"], KNOWN_AT)
     lookup_args = {
         "id": _arg(non_null(GraphQLID), ID_ARG),
         "includeRetracted": _arg(GraphQLBoolean, RETRACTED, False),
         "asOf": as_of,
+        "knownAt": known_at,
     }
     roots["node"] = Root(
         GraphQLField(
@@ -99,6 +107,7 @@ def query_roots(registry: Registry) -> dict[str, Root]:
         args["after"] = _arg(GraphQLString, AFTER)
         args["includeRetracted"] = _arg(GraphQLBoolean, RETRACTED, False)
         args["asOf"] = as_of
+        args["knownAt"] = known_at
         roots[plural(label)] = Root(
             GraphQLField(
                 non_null(registry.connection(label, label)),
@@ -114,12 +123,15 @@ def query_roots(registry: Registry) -> dict[str, Root]:
             args={
                 "around": _arg(non_null(GraphQLID), "The entity whose neighbourhood to compare."),
                 "depth": _arg(non_null(GraphQLInt), f"Links out from it, 0 to {MAX_WITHIN}.", 1),
-                "from": _arg(non_null(registry.types["Date"]), "The earlier date."),
-                "to": _arg(non_null(registry.types["Date"]), "The later date."),
+                "from": _arg(registry.types["Date"], "Valid time: the earlier date."),
+                "to": _arg(registry.types["Date"], "Valid time: the later date."),
+                "knownFrom": _arg(registry.types["DateTime"], "Known time: the earlier moment."),
+                "knownTo": _arg(registry.types["DateTime"], "Known time: the later moment."),
             },
-            description="What began or ended in the world (valid time) around an entity between two dates: "
-            "deals announced, events and statements, figures stated, positions and facility ties started or "
-            "ended; grouped by entity, each with its sources. Empty for an unknown id.",
+            description="What changed around an entity, grouped by entity, each with its sources. Between "
+            "`from` and `to` (valid time): deals announced, events and statements, figures stated, positions "
+            "and facility ties started or ended. Between `knownFrom` and `knownTo` (known time): entities "
+            "the graph recorded, changed or retracted, links added and removed. Empty for an unknown id.",
         ),
         diff.diff,
     )

@@ -75,6 +75,41 @@ DATE = GraphQLScalarType(
     parse_value=_date_value,
     parse_literal=_date_literal,
 )
+
+
+def _datetime_value(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str) and "T" in value:
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is not None:
+                return moment
+    raise GraphQLError(
+        f"DateTime must be an RFC 3339 date and time with an offset (2025-11-20T09:30:00Z), got {value!r}."
+    )
+
+
+def _datetime_literal(node: ValueNode, _variables: Any = None) -> datetime.datetime:
+    if not isinstance(node, StringValueNode):
+        raise GraphQLError("DateTime must be a string such as 2025-11-20T09:30:00Z.", node)
+    return _datetime_value(node.value)
+
+
+def _datetime_output(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime.datetime) else str(value)
+
+
+DATETIME = GraphQLScalarType(
+    "DateTime",
+    description="A moment, RFC 3339 with an offset (2025-11-20T09:30:00Z).",
+    serialize=_datetime_output,
+    parse_value=_datetime_value,
+    parse_literal=_datetime_literal,
+)
 LEAVES: dict[Leaf, GraphQLScalarType] = {
     Leaf.ID: GraphQLID,
     Leaf.STRING: GraphQLString,
@@ -102,7 +137,7 @@ class Registry:
 
     def __init__(self, catalog: Catalog = CATALOG) -> None:
         self.catalog = catalog
-        self.types: dict[str, GraphQLNamedType] = {"Date": DATE}
+        self.types: dict[str, GraphQLNamedType] = {"Date": DATE, "DateTime": DATETIME}
         # Fields other modules add to catalog types (the analytics' `Company.stats`).
         self.extra_fields: dict[str, dict[str, GraphQLField]] = {}
         # Set by the filter module: builds `<Type>Where` and `<Type>Order` inputs.

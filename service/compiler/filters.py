@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from service.compiler.known import KnownTime
 from service.domain.catalog import (
     CATALOG,
     Connection,
@@ -27,7 +28,7 @@ from service.domain.catalog import (
     PropFilter,
 )
 from service.errors import ApiError, bad_input
-from service.graph.fragments import now, only_tier_c, pattern, prop
+from service.graph.fragments import now, only_tier_c, prop
 
 _COMPARE = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 _TEXT = {"contains": "CONTAINS", "startsWith": "STARTS WITH", "endsWith": "ENDS WITH"}
@@ -69,8 +70,12 @@ class FilterCompiler:
         var: Callable[[str], str],
         limits: FilterLimits | None = None,
         today: Callable[[], str] = lambda: "date()",
+        known: KnownTime | None = None,
+        dated: Callable[[str, Any, dict[str, str]], str | None] = lambda *_: None,
     ) -> None:
         self.param, self.var, self.today = param, var, today
+        self.known = known or KnownTime(var)
+        self.dated = dated  # (type, read, binding) -> the status dated events set, under asOf
         self.limits = limits or FilterLimits()
         self.terms = 0
         self.relations = 0
@@ -96,7 +101,7 @@ class FilterCompiler:
                 if (inner := self.where(type_name, binding, value, depth + 1)) is not None:
                     conditions.append(f"NOT ({inner})")
             else:
-                conditions.extend(self._field(table[key], binding, value, depth))
+                conditions.extend(self._field(type_name, table[key], binding, value, depth))
         return " AND ".join(conditions) if conditions else None
 
     def _count(self, terms: int = 1) -> None:
@@ -104,7 +109,7 @@ class FilterCompiler:
         if self.terms > self.limits.terms:
             raise too_complex(f"filters may have at most {self.limits.terms} conditions")
 
-    def _field(self, spec: Any, binding: dict[str, str], value: Any, depth: int) -> list[str]:
+    def _field(self, type_name: str, spec: Any, binding: dict[str, str], value: Any, depth: int) -> list[str]:
         match spec:
             case NestedFilter(type=type_name, role=role):
                 inner = self.where(type_name, {"n": binding[role]}, value, depth + 1)
@@ -112,15 +117,16 @@ class FilterCompiler:
             case ListFilter():
                 return self._related(spec, binding, value, depth)
             case PropFilter(read=read):
-                return self._operators(spec.name, self._target(read, binding), value)
+                target = self.dated(type_name, read, binding) or self._target(read, binding)
+                return self._operators(spec.name, target, value)
         raise AssertionError(spec)
 
     def _target(self, read: Any, binding: dict[str, str]) -> str:
         match read:
             case Prop(stored=stored, on=on, default=default) if default is not None:
-                return f"coalesce({prop(binding[on], stored)}, {self.param(default)})"
+                return f"coalesce({prop(self.known.values(binding[on]), stored)}, {self.param(default)})"
             case Prop(stored=stored, on=on) | DateText(stored=stored, on=on):
-                return prop(binding[on], stored)
+                return prop(self.known.values(binding[on]), stored)
             case OnlyTierC(owner_role=None):
                 return only_tier_c(binding["n"])
             case OnlyTierC(owner_role=owner_role) if owner_role is not None:
@@ -163,16 +169,17 @@ class FilterCompiler:
                 raise too_complex(
                     f"filters may have at most {self.limits.relations} related-item filters (some, none, all)"
                 )
-            other, rel = self.var("m"), self.var("r")
+            other, rel = self.known.node("m"), self.var("r")
             match spec.read:
                 case Items(hop=hop, owner_role=owner_role, end_role=end_role):
-                    match_pattern = pattern(binding["n"], hop, other, rel)
                     inner_binding = {owner_role: binding["n"], end_role: other, "r": rel}
                 case Grouped(hop=hop, via=None) | Connection(hop=hop) | One(hop=hop):
-                    match_pattern = pattern(binding["n"], hop, other)
+                    rel = self.known.link_var("r")
                     inner_binding = {"n": other}
                 case _:
                     raise AssertionError(spec.read)
+            match_pattern = self.known.step(binding["n"], hop, other, rel)
+            held = self.known.held((other,), ((rel, hop),))
             self._inside += 1
             if self._inside > self.limits.relation_depth:
                 raise too_complex(
@@ -182,12 +189,13 @@ class FilterCompiler:
                 condition = self.where(spec.type, inner_binding, inner_where, depth + 1)
             finally:
                 self._inside -= 1
+            # Under knownAt, only what the graph held then takes part.
             if quantifier == "all":
-                out.append(
-                    f"NOT EXISTS {{ MATCH {match_pattern} WHERE NOT ({condition}) }}" if condition else "true"
-                )
+                unmet = " AND ".join([*([held] if held else []), f"NOT ({condition})"])
+                out.append(f"NOT EXISTS {{ MATCH {match_pattern} WHERE {unmet} }}" if condition else "true")
             else:
-                exists = f"EXISTS {{ MATCH {match_pattern}{f' WHERE {condition}' if condition else ''} }}"
+                met = " AND ".join([*([held] if held else []), *([condition] if condition else [])])
+                exists = f"EXISTS {{ MATCH {match_pattern}{f' WHERE {met}' if met else ''} }}"
                 out.append(exists if quantifier == "some" else f"NOT {exists}")
         return out
 

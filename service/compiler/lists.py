@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.compiler.filters import FilterCompiler, excludes_null
+from service.compiler.known import KnownTime
 from service.compiler.paging import Page, parse_page, sentinel
 from service.compiler.selection import Selection, SelectionError, merged
 from service.compiler.statement import Names, Scope, response_key
@@ -22,8 +23,9 @@ from service.domain.catalog import (
     OrderKey,
     OrderSet,
     OutField,
+    Prop,
 )
-from service.graph.fragments import RETRACTED, held, identifier, pattern, prop
+from service.graph.fragments import NOT_LINKS, RETRACTED, held, identifier, link_type, prop, status_then
 
 Binding = dict[str, str]  # roles ("n", "r", "person", ...) -> Cypher variables
 
@@ -53,20 +55,35 @@ class Lists(Names, ABC):
     """The related-objects half of the compiler; `object` is the projection's."""
 
     filters: FilterCompiler
+    known: KnownTime  # transaction time: `knownAt`
     # Valid time: the parameter holding an `asOf` date, set by the root for the whole statement
     # (every list of it keeps only what held on that date); None answers for today.
     as_of: str | None = None
 
     def answer_as_of(self, args: dict[str, Any]) -> None:
-        """Answer the whole statement as of the root's `asOf` date, when it has one."""
+        """Answer the whole statement as of the root's `asOf` date and as the graph stood at its
+        `knownAt` moment, when it has them."""
         if args.get("asOf") is not None:
             self.as_of = self.param(args["asOf"])
+        if args.get("knownAt") is not None:
+            self.known.at = self.param(args["knownAt"])
 
     def held_then(self, var: str, name: str, is_link: bool) -> str:
         """A condition: `var` (a node of label `name`, or a relationship of that type) held on
         the `asOf` date; true without one, or for what has no valid time."""
         span = (CATALOG.valid_links if is_link else CATALOG.valid_nodes).get(name)
-        return held(var, span, self.as_of) if self.as_of is not None and span is not None else "true"
+        if self.as_of is None or span is None:
+            return "true"
+        return held(self.known.values(var), span, self.as_of)
+
+    def status_then(self, type_name: str, read: Any, binding: Binding) -> str | None:
+        """Under `asOf`, the status the dated events of the entity gave it by then, when `read`
+        reads a status they set (`SetsStatus`); None otherwise."""
+        dated = CATALOG.dated_status.get(type_name)
+        if self.as_of is None or dated is None or not isinstance(read, Prop) or read.stored != dated.status:
+            return None
+        node = binding[read.on]
+        return status_then(node, self.known.values(node), dated, self.as_of, self.var("se"))
 
     def held_any(self, var: str, is_link: bool) -> str:
         """A condition: `var`, a node (or relationship) of any label (or type), held on the
@@ -99,7 +116,8 @@ class Lists(Names, ABC):
     ) -> str:
         read = read_as or out.read
         start = outer.get("n", "")
-        item, rel = self.var("m"), self.var("l")
+        item, rel = self.known.node("m"), self.var("l")
+        known = self.known
         gathered = self.var("via")
         lines: list[str] = []
         keys = [start] if start else []
@@ -124,8 +142,7 @@ class Lists(Names, ABC):
                 branches = " UNION ".join(
                     f"WITH {saved}, start WHERE {saved}.within = {depth} MATCH "
                     + (
-                        f"(:Entity {{id: start}})-[{link}:!SOURCED_BY&!HAS_CHANGE {kinds}]-{{0,{depth}}}"
-                        f"({around}:Entity)"
+                        f"(:Entity {{id: start}})-[{link}:{NOT_LINKS} {kinds}]-{{0,{depth}}}({around}:Entity)"
                         if depth
                         else f"({around}:Entity {{id: start}})"
                     )
@@ -142,30 +159,40 @@ class Lists(Names, ABC):
             case Everything(type=type_name, near=str() as near, within=within):
                 around = self.var("y")
                 lines.append(
-                    f"MATCH (:Entity {{id: {near}}})-[:!SOURCED_BY&!HAS_CHANGE]-{{0,{within}}}"
+                    f"MATCH (:Entity {{id: {near}}})-[:{NOT_LINKS}]-{{0,{within}}}"
                     f"({around}:Entity) WITH DISTINCT {around} "
                     f"MATCH ({around})-[:HAS_CHANGE]->({item}:{identifier(type_name)})"
                 )
                 binding, filtered = {"n": item}, True
             case Everything(type=type_name, retracted=retracted):
                 label = identifier(type_name)
-                lines.append(f"MATCH ({item}:{label}{f'|{RETRACTED}{label}' if retracted else ''})")
+                either = retracted or known.on  # under knownAt: those retracted since, too
+                lines.append(f"MATCH ({item}:{label}{f'|{RETRACTED}{label}' if either else ''})")
+                if known.on:
+                    lines.append(f"WITH * WHERE {known.present(item, retracted)}")
                 lines.extend(self.holding((item, type_name, False)))
                 binding, filtered = {"n": item}, True
             case One(hop=hop) | Connection(hop=hop):
-                lines.append(f"MATCH {pattern(start, hop, item)}")
+                step = known.link_var("k")
+                lines.append(f"MATCH {known.step(start, hop, item, step)}")
+                lines.extend(known.lines((item,), ((step, hop),) if step else ()))
                 lines.extend(self.holding((item, hop.target, False)))
                 binding, type_name, filtered = {"n": item}, hop.target, True
             case Items(hop=hop, owner_role=owner_role, end_role=end_role):
-                lines.append(f"MATCH {pattern(start, hop, item, rel)}")
+                lines.append(f"MATCH {known.step(start, hop, item, rel)}")
+                lines.extend(known.lines((item,), ((rel, hop),)))
                 lines.extend(self.holding((rel, hop.rels[0], True), (item, hop.target, False)))
                 binding = {owner_role: start, end_role: item, "r": rel}
                 type_name, filtered = read.type, False
             case Grouped(hop=hop, gather=gather, via=via):
-                middle = self.var("q")
+                middle = known.node("q")
                 if via is not None:
-                    lines.append(f"MATCH {pattern(start, via, middle)}, {pattern(middle, hop, item, rel)}")
+                    step = known.link_var("k")
+                    lines.append(
+                        f"MATCH {known.step(start, via, middle, step)}, {known.step(middle, hop, item, rel)}"
+                    )
                     lines.append(f"WHERE {item} <> {start}")
+                    lines.extend(known.lines((middle, item), ((step, via), (rel, hop)) if step else ()))
                     lines.extend(
                         self.holding(
                             (middle, via.target, False), (rel, hop.rels[0], True), (item, hop.target, False)
@@ -173,10 +200,11 @@ class Lists(Names, ABC):
                     )
                     aggregate = f"collect(DISTINCT {middle}.id)"
                 else:
-                    lines.append(f"MATCH {pattern(start, hop, item, rel)}")
+                    lines.append(f"MATCH {known.step(start, hop, item, rel)}")
+                    lines.extend(known.lines((item,), ((rel, hop),)))
                     lines.extend(self.holding((rel, hop.rels[0], True), (item, hop.target, False)))
                     aggregate = {
-                        "type": f"collect(DISTINCT toLower(type({rel})))",
+                        "type": f"collect(DISTINCT toLower({link_type(rel, known.on)}))",
                         "partnership": f"collect(DISTINCT {rel}.partnership)",
                     }.get(gather, f"collect(DISTINCT {rel}.{gather})")
                 if any(child.name == "edges" for child in selection.children):
@@ -229,7 +257,7 @@ class Lists(Names, ABC):
     ) -> tuple[str, str]:
         sort_key, tie = self.var("k"), self.var("t")
         on = binding["r"] if key.read.on == "r" else binding["n"]
-        expr = prop(on, key.read.stored)
+        expr = prop(self.known.values(on), key.read.stored)
         if key.ignore_case:
             expr = f"toLower({expr})"
         op = "<" if page.descending else ">"
@@ -359,10 +387,12 @@ class Lists(Names, ABC):
         gathered = binding["gathered"]
         if edge.type != "Partnership":
             return gathered
-        deal, ids = self.var("deal"), self.var("pid")
+        deal, ids = self.known.node("deal"), self.var("pid")
         orders = CATALOG.orders["Partnership"]
         page = parse_page({}, orders.keys, orders.default)
-        lines = [f"UNWIND {gathered} AS {ids} MATCH ({deal}:Partnership {{id: {ids}}})"]
+        partnership = f"Partnership|{RETRACTED}Partnership" if self.known.on else "Partnership"
+        lines = [f"UNWIND {gathered} AS {ids} MATCH ({deal}:{partnership} {{id: {ids}}})"]
+        lines.extend(self.known.lines((deal,)))
         sort_key, tie = self._order(
             lines, page, orders.keys[page.field], {"n": deal}, f"{deal}.id", "Partnership", None
         )

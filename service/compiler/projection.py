@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from service.compiler.filters import FilterCompiler, FilterLimits
+from service.compiler.known import KnownTime
 from service.compiler.lists import Binding, Lists
 from service.compiler.selection import Selection, SelectionError, merged
 from service.compiler.statement import TYPE_KEY, Scope, response_key
@@ -34,7 +35,7 @@ from service.domain.catalog import (
     OutField,
     Prop,
 )
-from service.graph.fragments import RETRACTED, identifier, now, only_tier_c, prop
+from service.graph.fragments import ARCHIVED, RETRACTED, identifier, known_link, now, only_tier_c, prop
 
 _HISTORY = Hop(("HAS_CHANGE",), True, "Change")
 # Newest first, in commit order: a load's change and the API's share version numbers.
@@ -54,7 +55,10 @@ class Compiler(Lists):
         self, limits: FilterLimits | None = None, extras: dict[tuple[str, str], Extra] | None = None
     ) -> None:
         super().__init__()
-        self.filters = FilterCompiler(self.param, self.var, limits, lambda: self.as_of or "date()")
+        self.known = KnownTime(self.var)
+        self.filters = FilterCompiler(
+            self.param, self.var, limits, lambda: self.as_of or "date()", self.known, self.status_then
+        )
         self.extras = extras or {}
 
     # -- objects -------------------------------------------------------------------------
@@ -76,7 +80,10 @@ class Compiler(Lists):
                 continue
             if out is None:
                 raise SelectionError(f"{type_name}.{selection.name} is not compiled")
-            entries.append(f"{response_key(selection)}: {self.field(out, binding, selection, scope, prefix)}")
+            value = self.status_then(type_name, out.read, binding) if not prefix else None
+            if value is None:
+                value = self.field(out, binding, selection, scope, prefix)
+            entries.append(f"{response_key(selection)}: {value}")
         return "{" + ", ".join(entries) + "}"
 
     def _union(
@@ -87,7 +94,10 @@ class Compiler(Lists):
         for member in members:
             body = self.object(member, binding, selections, scope)[1:-1]
             typed = f"{body}, {TYPE_KEY}: '{member}'" if body else f"{TYPE_KEY}: '{member}'"
-            branches.append(f"WHEN {node}:{identifier(member)} THEN {{{typed}}}")
+            test = f"{node}:{identifier(member)}"
+            if self.known.on:  # retracted since: still of its kind then
+                test = f"({test} OR {node}:{RETRACTED}{identifier(member)})"
+            branches.append(f"WHEN {test} THEN {{{typed}}}")
         return f"CASE {' '.join(branches)} END"
 
     def field(
@@ -96,17 +106,19 @@ class Compiler(Lists):
         read = out.read
         match read:
             case Prop(stored=stored, on=on, default=default):
-                value = prop(binding[on], f"{prefix}_{stored}" if prefix else stored)
+                value = prop(self.known.values(binding[on]), f"{prefix}_{stored}" if prefix else stored)
                 return value if default is None else f"coalesce({value}, {self._literal(default)})"
             case DateText(stored=stored, on=on):
-                return f"toString({prop(binding[on], f'{prefix}_{stored}' if prefix else stored)})"
+                values = self.known.values(binding[on])
+                return f"toString({prop(values, f'{prefix}_{stored}' if prefix else stored)})"
             case Embedded(type=type_name, prefix=inner_prefix, on=on, present=present):
                 # The value's own fields read the owner's (or the link's) properties, prefixed.
                 inner_binding = {**binding, "n": binding[on]}
                 inner = self.object(type_name, inner_binding, selection.children, scope, inner_prefix)
                 if present is None:
                     return inner
-                return f"CASE WHEN {prop(binding[on], present)} IS NOT NULL THEN {inner} END"
+                presence = prop(self.known.values(binding[on]), present)
+                return f"CASE WHEN {presence} IS NOT NULL THEN {inner} END"
             case ColumnList(type=type_name, prefix=column_prefix):
                 return self._columns(type_name, column_prefix, binding, selection, scope)
             case Bound(role=role):
@@ -119,10 +131,11 @@ class Compiler(Lists):
             case OnlyTierC(owner_role=str(owner_role)):
                 return only_tier_c(binding[owner_role], binding["r"])
             case Bookkeeping(what="retracted"):
-                return f"{binding['n']}:{RETRACTED}"
+                return self.known.retracted(binding["n"], f"{binding['n']}:{RETRACTED}")
             case Bookkeeping(what="retraction"):
                 inner = self.object("Retraction", binding, selection.children, scope)
-                return f"CASE WHEN {binding['n']}:{RETRACTED} THEN {inner} END"
+                retracted = self.known.retracted(binding["n"], f"{binding['n']}:{RETRACTED}")
+                return f"CASE WHEN {retracted} THEN {inner} END"
             case Bookkeeping(what="history"):
                 return self._history(binding, selection, scope)
             case One() | Connection() | Items() | Grouped():
@@ -141,7 +154,7 @@ class Compiler(Lists):
     def _columns(
         self, type_name: str, prefix: str, binding: Binding, selection: Selection, scope: Scope
     ) -> str:
-        index, node = self.var("i"), binding["n"]
+        index, node = self.var("i"), self.known.values(binding["n"])
         parts = []
         for child in merged(selection.children):
             if child.name == "__typename":
@@ -163,9 +176,13 @@ class Compiler(Lists):
         edge, source, out = self.var("e"), self.var("s"), self.var("sources")
         inner = Scope()
         item = self.object("Evidence", {"r": edge, "source": source}, selection.children, inner)
+        # Under knownAt, the link may be an archived copy: its evidence is the edges of then.
+        types, then = "SOURCED_BY", ""
+        if self.known.at is not None:
+            types, then = f"SOURCED_BY|{ARCHIVED}", f"{known_link(edge, self.known.at, ('SOURCED_BY',))} AND "
         scope.calls.append(
-            f"CALL ({owner}, {rel}) {{ MATCH ({owner})-[{edge}:SOURCED_BY]->({source}:Source) "
-            f"WHERE {edge}.ord >= {rel}.evidence_ord "
+            f"CALL ({owner}, {rel}) {{ MATCH ({owner})-[{edge}:{types}]->({source}:Source) "
+            f"WHERE {then}{edge}.ord >= {rel}.evidence_ord "
             f"AND {edge}.ord < {rel}.evidence_ord + size({rel}.sources) "
             f"WITH {edge}, {source} ORDER BY {edge}.ord {' '.join(inner.calls)} "
             f"RETURN collect({item}) AS {out} }}"

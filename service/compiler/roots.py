@@ -12,7 +12,7 @@ from service.compiler.selection import Selection, SelectionError
 from service.compiler.statement import TYPE_KEY, Scope, Statement, response_key
 from service.domain.catalog import CATALOG, ENTITY_LABELS, Connection, Hop, OutField
 from service.errors import bad_input
-from service.graph.fragments import RETRACTED, identifier
+from service.graph.fragments import ARCHIVED, EARLIER, RETRACTED, identifier
 
 SEARCH_CANDIDATES = 500  # index hits ranked per search; the page is cut from these
 SEARCH_TYPES = ("Company", "Person", "Facility", "Partnership", "Source")
@@ -20,21 +20,25 @@ MAX_SEARCH_TEXT = 1000  # characters of search text
 MAX_SEARCH_WORDS = 16
 
 
-def _matches(var: str, label: str, retracted: bool) -> str:
+def _matches(c: Compiler, var: str, label: str, retracted: bool) -> str:
+    """`var` is an entity of `label` (or a retracted one, if asked); under knownAt, one the graph
+    held then: its retracted form counts if the retraction came later."""
     label = identifier(label)
+    if c.known.on:
+        return f"({var}:{label} OR {var}:{RETRACTED}{label}) AND {c.known.present(var, retracted)}"
     return f"{var}:{label} OR {var}:{RETRACTED}{label}" if retracted else f"{var}:{label}"
 
 
 def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, Any]) -> Statement:
     """One entity of a type by id; with `includeRetracted`, a retracted one is found too; with
-    `asOf`, only if it held then."""
+    `asOf`, only if it held then; with `knownAt`, as the graph held it then."""
     c.answer_as_of(args)
-    scope, node = Scope(), c.var("n")
+    scope, node = Scope(), c.known.node("n")
     projection = c.object(type_name, {"n": node}, selection.children, scope)
     found = f"OPTIONAL MATCH ({node}:Entity {{id: {c.param(args['id'])}}})"
     text = " ".join(
         [
-            f"{found} WHERE {_matches(node, type_name, bool(args.get('includeRetracted')))} "
+            f"{found} WHERE ({_matches(c, node, type_name, bool(args.get('includeRetracted')))}) "
             f"AND {c.held_then(node, type_name, False)}",
             *scope.calls,
             f"RETURN CASE WHEN {node} IS NULL THEN null ELSE {projection} END AS result",
@@ -46,13 +50,13 @@ def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, An
 def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
     """`node(id)`: whichever entity has the id, shaped by the fragments selected."""
     c.answer_as_of(args)
-    scope, var = Scope(), c.var("n")
+    scope, var = Scope(), c.known.node("n")
     retracted = bool(args.get("includeRetracted"))
     branches = []
     for type_name in ENTITY_LABELS:
         body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
         branches.append(
-            f"WHEN ({_matches(var, type_name, retracted)}) AND {c.held_then(var, type_name, False)} "
+            f"WHEN ({_matches(c, var, type_name, retracted)}) AND {c.held_then(var, type_name, False)} "
             f"THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
         )
     text = " ".join(
@@ -187,14 +191,21 @@ def search(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement
     return Statement(f"{call} RETURN {{{', '.join(entries)}}} AS result", c.params)
 
 
-def abstract(c: Compiler, var: str, selection: Selection, scope: Scope, types: tuple[str, ...]) -> str:
-    """An entity of any of `types`, shaped by the fragments selected, with its concrete type."""
+def abstract(
+    c: Compiler,
+    var: str,
+    selection: Selection,
+    scope: Scope,
+    types: tuple[str, ...],
+    retracted_too: bool = False,
+) -> str:
+    """An entity of any of `types` (retracted ones too, if asked), shaped by the fragments
+    selected, with its concrete type."""
     branches = []
     for type_name in types:
         body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
-        branches.append(
-            f"WHEN {var}:{type_name} THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
-        )
+        test = _matches(c, var, type_name, retracted_too) if retracted_too else f"{var}:{type_name}"
+        branches.append(f"WHEN {test} THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}")
     return f"CASE {' '.join(branches)} END"
 
 
@@ -232,8 +243,16 @@ def stats(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
             entries.append(f"{response_key(child)}: 'Stats'")
             continue
         if child.name == "relationships":
-            calls.append(f"CALL () {{ MATCH ()-[r]->() RETURN count(r) AS {out} }}")
-        elif child.name in _COUNTED:
+            # The count store's totals, less the archived links and versions kept for knownAt.
+            archived, versions = c.var("archived"), c.var("versions")
+            calls.append(
+                f"CALL () {{ MATCH ()-[r]->() RETURN count(r) AS {out} }} "
+                f"CALL () {{ MATCH ()-[r:{ARCHIVED}]->() RETURN count(r) AS {archived} }} "
+                f"CALL () {{ MATCH ()-[r:{EARLIER}]->() RETURN count(r) AS {versions} }}"
+            )
+            entries.append(f"{response_key(child)}: {out} - {archived} - {versions}")
+            continue
+        if child.name in _COUNTED:
             calls.append(f"CALL () {{ MATCH (n:{_COUNTED[child.name]}) RETURN count(n) AS {out} }}")
         else:
             raise SelectionError(f"Stats.{child.name} is not compiled")

@@ -41,6 +41,25 @@ class Valid:
 
 
 @dataclass(frozen=True)
+class SetsStatus:
+    """An event's field naming the status its subjects of type `target` took on its date: under
+    `asOf`, their `status` is that of their latest such event by then (docs/time.md)."""
+
+    target: str
+    status: str  # the target's status property
+    # What that status was on a date before every such event: the one the first of them replaced
+    # (the event's `replaced` property), or else `before` (the sources do not say).
+    replaced: str
+    before: str
+
+
+@dataclass(frozen=True)
+class StatusSince:
+    """The date from which the entity's own status is known to hold (the page it comes from):
+    under `asOf`, a dated event later than it is the newer status, an earlier one the older."""
+
+
+@dataclass(frozen=True)
 class Hidden:
     """Kept in the graph and the seed files, not shown to clients."""
 

@@ -27,7 +27,9 @@ from service.domain.declare import (
     Order,
     Ref,
     Relation,
+    SetsStatus,
     Shape,
+    StatusSince,
     Stored,
     Valid,
     Verbatim,
@@ -236,6 +238,7 @@ class Facility(Sourced):
         PartialDate | None,
         Field(description="Date of the page the status comes from."),
         Stored("status_as_of_on"),
+        StatusSince(),
         Order("STATUS_AS_OF"),
     ] = None
     aliases: Annotated[list[str], Field(default_factory=list, description="Other names.")]
@@ -428,6 +431,23 @@ class Event(Sourced):
         Hidden(),
         Ref("ABOUT", "Entity", inverse=Relation("events", "Its history: dated events.")),
     ]
+    facility_status: Annotated[
+        FacilityStatus | None,
+        Field(description="The status the facilities among its subjects took that day, as its sources say."),
+        SetsStatus("Facility", "status", "replaced_status", FacilityStatus.UNKNOWN.value),
+    ] = None
+    partnership_status: Annotated[
+        Status | None,
+        Field(
+            description="The status the partnerships among its subjects took that day, as its sources say."
+        ),
+        SetsStatus("Partnership", "status", "replaced_status", Status.ANNOUNCED.value),
+    ] = None
+    replaced_status: Annotated[
+        str | None,
+        Field(description="The status it replaced, when the API recorded the change (dates before it)."),
+        Hidden(),
+    ] = None
 
 
 class Statement(Sourced):

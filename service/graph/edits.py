@@ -27,7 +27,14 @@ from service.graph.changes import client_names, data_links, link_changes
 from service.graph.entries import entry_data, read_entities_async
 from service.graph.fragments import RETRACTED, identifier
 from service.graph.rows import Rows, add_entry
-from service.graph.writes import DELETE_DERIVED, DELETE_OWNED, WriteMismatch, link_statement, node_statement
+from service.graph.writes import (
+    DELETE_DERIVED,
+    DELETE_OWNED,
+    KEEP_VERSION,
+    WriteMismatch,
+    link_statement,
+    node_statement,
+)
 
 API_ORIGIN = "api"
 
@@ -193,7 +200,7 @@ async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     rows = Rows()
     origin = API_ORIGIN if created or not state["origin"] else str(state["origin"])
     add_entry(rows, model, origin)
-    await _write_rows(tx, entity_id, rows)
+    await _write_rows(tx, entity_id, rows, created)
     version = (0 if created else state["version"]) + 1
     await history.stamp(tx, entity_id, version, edit.principal.key_id, origin)
     after = await _entry(tx, entity_id)
@@ -204,17 +211,20 @@ async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     return Written(entity_id, label, version, created, client_names(label, changed))
 
 
-async def _write_rows(tx: AsyncManagedTransaction, entity_id: str, rows: Rows) -> None:
-    """Replace the entity's owned links (and derived links) and write its rows, as a load would."""
+async def _write_rows(tx: AsyncManagedTransaction, entity_id: str, rows: Rows, created: bool) -> None:
+    """Replace the entity's owned links (and derived links) and write its rows, as a load would,
+    keeping what it was as a version (transaction time)."""
+    if not created:
+        await (await tx.run(KEEP_VERSION, ids=[entity_id])).consume()
     for statement in DELETE_OWNED:
         await (await tx.run(statement, ids=[entity_id])).consume()
     for label, node_rows in rows.nodes.items():
         await (await tx.run(node_statement(label, "Entity"), rows=node_rows, load_id="")).consume()
     for rel, link_rows in rows.links.items():
         result = await tx.run(link_statement(rel, "Entity"), rows=link_rows)
-        created = (await result.consume()).counters.relationships_created
-        if created != len(link_rows):
-            raise WriteMismatch(f"{rel}: {len(link_rows)} rows but {created} relationships written")
+        written = (await result.consume()).counters.relationships_created
+        if written != len(link_rows):
+            raise WriteMismatch(f"{rel}: {len(link_rows)} rows but {written} relationships written")
 
 
 async def _retract(tx: AsyncManagedTransaction, entity_id: str, label: str, reason: str, key_id: str) -> None:

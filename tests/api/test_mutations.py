@@ -13,7 +13,7 @@ from neo4j import Driver
 
 from seed.loader import load_curated
 from seed.validate import load_dataset
-from tests.support import ApiProcess, seed_only
+from tests.support import MOMENTS, ApiProcess, seed_only
 
 QUOTE = "The company says it makes artificial intelligence servers in Mount Pleasant."
 EVIDENCE = [{"source": "s74", "quote": QUOTE}]
@@ -272,7 +272,7 @@ def test_an_api_write_equals_the_same_fact_loaded_from_yaml(
     evidence = [{"source": "test-source-1", "quote": "Acme makes servers.", "attribute": "Business"}]
     acme = company(aliases=["Acme"], kind="COMPANY", evidence=evidence)
     assert post(api, UPSERT_COMPANY, {"input": acme}, keys["editor"])["data"]["upsertCompany"]["created"]
-    bookkeeping = {"version", "updated_at", "updated_by", "origin"}
+    bookkeeping = {"version", "updated_at", "updated_by", "origin", *MOMENTS}
 
     def facts() -> list[Any]:
         nodes = clean.execute_query(
@@ -280,9 +280,13 @@ def test_an_api_write_equals_the_same_fact_loaded_from_yaml(
             "RETURN n.id AS id, properties(n) AS p, labels(n) AS l, "
             "[(n)-[r:SOURCED_BY]->(s) | [s.id, properties(r)]] AS evidence ORDER BY id"
         )
+
+        def timeless(props: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in props.items() if k not in bookkeeping}
+
         return [
-            {**{k: v for k, v in r["p"].items() if k not in bookkeeping}, "labels": sorted(r["l"]),
-             "evidence": r["evidence"]}
+            {**timeless(r["p"]), "labels": sorted(r["l"]),
+             "evidence": [[s, timeless(p)] for s, p in r["evidence"]]}
             for r in nodes.records
         ]  # fmt: skip
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from tests.conftest import EDITOR
 from tests.support import seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
@@ -86,6 +87,68 @@ async def test_positions_are_those_held_on_the_date(seeded_once: Driver, engine:
         ("Chief executive", False),
         ("Executive vice chair of the board of directors", True),
     ]
+
+
+# Stargate Port Washington: ground broken 2025-12-17 (the event's facility_status, source s44),
+# "construction" on the 2025-12-18 page the facility's own status comes from. Microsoft Fairwater
+# Atlanta "began operations in October" 2025 (event, s93). seed/data/events-facilities.yaml.
+STATUS = """query($on: Date) {
+  facility(id: "stargate-port-washington", asOf: $on) { status }
+  atlanta: facility(id: "microsoft-fairwater-atlanta", asOf: $on) { status }
+  operating: facilities(asOf: $on, first: 200, where: {status: {eq: OPERATING}}) { nodes { id status } }
+}"""
+
+
+async def test_a_facility_has_the_status_its_dated_events_gave_it(
+    seeded_once: Driver, engine: Run, driver: Driver
+) -> None:
+    async def status(on: str | None) -> tuple[str, str, set[str]]:
+        answer = await data(engine, STATUS, {"on": on})
+        operating = answer["operating"]["nodes"]
+        assert {n["status"] for n in operating} <= {"OPERATING"}  # the filter and the value agree
+        ids = {n["id"] for n in operating}
+        return answer["facility"]["status"], answer["atlanta"]["status"], ids
+
+    # Before the first dated status: the sources do not say.
+    port, atlanta, operating = await status("2025-09-30")
+    assert (port, atlanta) == ("UNKNOWN", "UNKNOWN") and "microsoft-fairwater-atlanta" not in operating
+    # Atlanta began operations in 2025-10 (a partial date: from its first day).
+    port, atlanta, operating = await status("2025-10-01")
+    assert (port, atlanta) == ("UNKNOWN", "OPERATING") and "microsoft-fairwater-atlanta" in operating
+    assert (await status("2025-12-16"))[0] == "UNKNOWN"
+    assert (await status("2025-12-17"))[0] == "CONSTRUCTION"  # the groundbreaking
+    assert (await status("2025-12-18"))[0] == "CONSTRUCTION"  # its own status, from that page
+    today = await status(None)
+    assert today[:2] == ("CONSTRUCTION", "OPERATING")
+    # A facility with no dated status at all keeps its own on every date (nothing says otherwise).
+    records, _, _ = driver.execute_query(
+        "MATCH (f:Facility) WHERE f.status = 'operating' AND f.status_as_of_on IS NULL "
+        "AND NOT EXISTS { MATCH (f)<-[:ABOUT]-(e:Event) WHERE e.facility_status IS NOT NULL } "
+        "RETURN collect(f.id) AS ids"
+    )
+    undated = set(records[0]["ids"])
+    assert undated and undated <= (await status("2020-01-01"))[2]
+
+
+async def test_a_status_change_through_the_api_is_dated(seeded_once: Driver, engine: Run) -> None:
+    change = """mutation($on: String!, $status: Status!) {
+      changePartnershipStatus(id: "nvidia-openai-10gw", status: $status, on: $on,
+        evidence: [{source: "s74", quote: "The company says it makes artificial intelligence servers."}]) {
+        __typename } }"""
+    query = 'query($on: Date) { partnership(id: "nvidia-openai-10gw", asOf: $on) { status } }'
+    before = (await data(engine, query, {"on": "2025-12-01"}))["partnership"]["status"]
+    try:
+        result = await engine(change, {"on": "2026-01-15", "status": "SIGNED"}, principal=EDITOR)
+        assert "errors" not in result, result
+        dated = {on: (await data(engine, query, {"on": on}))["partnership"]["status"]
+                 for on in ("2025-12-01", "2026-01-14", "2026-01-15", "2026-06-01")}  # fmt: skip
+        # Before the first dated change: the status it replaced.
+        assert dated == {"2025-12-01": "UNFINALIZED", "2026-01-14": "UNFINALIZED",
+                         "2026-01-15": "SIGNED", "2026-06-01": "SIGNED"}  # fmt: skip
+        assert (await data(engine, query, {"on": None}))["partnership"]["status"] == "SIGNED"
+    finally:
+        seed_only(seeded_once)
+    assert before == "UNFINALIZED"  # undated: its own status, on every date
 
 
 TIMELINE = """query($id: ID!, $on: Date, $after: String) {

@@ -36,6 +36,15 @@ NOT_DATES = st.sampled_from(["2025", "2025-H2", "2025-Q3", "2025-11", "2025-13-4
 )
 MOSTLY_DATES = st.integers(0, 9).flatmap(lambda n: NOT_DATES if n == 7 else REAL_DATES)
 schemathesis.graphql.scalar("Date", MOSTLY_DATES.map(nodes.String))
+# `DateTime` (every `knownAt`, a known-time diff's bounds): RFC 3339 with an offset, the same way.
+REAL_MOMENTS = st.datetimes(
+    min_value=datetime.datetime(2000, 1, 1),
+    max_value=datetime.datetime(2030, 12, 31),
+    timezones=st.just(datetime.UTC),
+).map(datetime.datetime.isoformat)
+NOT_MOMENTS = st.sampled_from(["2025-11-20", "2025-11-20T09:30:00", "now"]) | st.text(max_size=12)
+MOSTLY_MOMENTS = st.integers(0, 9).flatmap(lambda n: NOT_MOMENTS if n == 7 else REAL_MOMENTS)
+schemathesis.graphql.scalar("DateTime", MOSTLY_MOMENTS.map(nodes.String))
 
 # What an error message must never show: a stack trace, source paths, Cypher or driver internals.
 LEAKS = re.compile(

@@ -77,6 +77,11 @@ def _as_of(data: dict[str, Any]) -> None:
     assert all(d["announcedOn"] is None or d["announcedOn"] <= "2025-09-21" for d in deals)
 
 
+def _known_then(data: dict[str, Any]) -> None:
+    # Loaded by the test (today), so unknown to the graph on 2025-01-01.
+    assert data == {"company": None}
+
+
 def _timeline(data: dict[str, Any]) -> None:
     events = data["timeline"]["nodes"]
     assert len(events) == 5 and [e["on"] for e in events] == sorted(e["on"] for e in events)
@@ -85,6 +90,7 @@ def _timeline(data: dict[str, Any]) -> None:
 
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "nvidia-deals-before-openai": _as_of,
+    "openai-known-then": _known_then,
     "openai-timeline": _timeline,
     "who-supplies-openai": _suppliers,
     "foxconn-us-facilities": _facilities,

@@ -121,9 +121,19 @@ def test_a_changed_entry_updates_only_that_entity(seeded: Driver, seed_cli: Seed
     assert "wrote: 0 new, 1 changed, 0 removed" in result.stdout
     after = snapshot(seeded)
     changed = [node for node in after[0] if node not in before[0]]
-    assert len(changed) == 1
-    assert ("name", "OpenAI (edited)") in changed[0][1]
-    assert before[1] == after[1]  # its links were rewritten identically
+    # The entity changed, and what it was is kept as a version (transaction time: knownAt).
+    [entity] = [node for node in changed if "Version" not in node[0]]
+    [version] = [node for node in changed if node[0] == ["Version"]]
+    assert ("name", "OpenAI (edited)") in entity[1] and ("name", "OpenAI") in version[1]
+    live = [link for link in after[1] if link[0] not in ("WAS", "PREVIOUSLY")]
+    assert before[1] == live  # its links were rewritten identically...
+    archived = [link for link in after[1] if link[0] == "WAS"]
+    # ...and the ones it owned before are kept as archived copies (their type in was_type).
+    assert (
+        archived
+        and all(link[1] == "openai" or link[2] == "openai" for link in archived)
+        and {dict(link[3])["was_type"] for link in archived} <= {link[0] for link in before[1]}
+    )
 
 
 BAD_ENTRY = """- id: bad-deal

@@ -37,6 +37,7 @@ from service.domain.catalog.reads import (
 from service.domain.catalog.relations import SUBJECT_LABELS
 from service.domain.catalog.types import (
     Catalog,
+    DatedStatus,
     FilterField,
     InField,
     InType,
@@ -61,6 +62,7 @@ __all__ = [
     "Computed",
     "Connection",
     "DateText",
+    "DatedStatus",
     "Decl",
     "Embedded",
     "FilterField",

@@ -29,6 +29,7 @@ from service.domain.catalog.reads import (
 from service.domain.catalog.relations import Relations
 from service.domain.catalog.types import (
     Catalog,
+    DatedStatus,
     InField,
     InType,
     OutField,
@@ -37,7 +38,20 @@ from service.domain.catalog.types import (
     ValidSpan,
     WhereType,
 )
-from service.domain.declare import Columns, Embed, Filter, Hidden, Link, LoadOnly, Order, Ref, Valid, camel
+from service.domain.declare import (
+    Columns,
+    Embed,
+    Filter,
+    Hidden,
+    Link,
+    LoadOnly,
+    Order,
+    Ref,
+    SetsStatus,
+    StatusSince,
+    Valid,
+    camel,
+)
 from service.domain.entities import ENTRY_MODELS, Entry, Sourced
 from service.domain.flows import DERIVED_LINKS
 from service.domain.values import LinkChange, Model
@@ -346,6 +360,14 @@ def _valid_time(catalog: Catalog) -> None:
                 continue
             rels = (link.rel,) if link.rel else tuple(k.value.upper() for k in kind_values(decl.base))
             catalog.valid_links.update(dict.fromkeys(rels, span))
+    for model in ENTRY_MODELS:
+        for decl in declarations(model):
+            if (sets := decl.marker(SetsStatus)) is not None:
+                target = next(m for m in ENTRY_MODELS if m.__name__ == sets.target)
+                since = next((d.stored for d in declarations(target) if d.marker(StatusSince)), None)
+                catalog.dated_status[sets.target] = DatedStatus(
+                    sets.status, decl.stored, sets.replaced, sets.before, since
+                )
     # Derived edges carry their partnership's announcement date, under the same name.
     if (deal := catalog.valid_nodes.get("Partnership")) is not None:
         derived = ValidSpan(deal.start, start_precision=deal.start_precision)

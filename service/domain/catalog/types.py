@@ -125,6 +125,18 @@ class UnionType:
 
 
 @dataclass(frozen=True)
+class DatedStatus:
+    """A status that dated events set: the entity's property, the events' property naming the
+    status they set, and the status before the first of them (the sources do not say)."""
+
+    status: str
+    event_status: str
+    replaced: str  # the events' property naming the status they replaced, when known
+    before: str
+    since: str | None = None  # the date the entity's own status holds from, when it has one
+
+
+@dataclass(frozen=True)
 class ValidSpan:
     """Where a node or relationship keeps its valid time: the stored properties of its start and
     end (None: it has none)."""
@@ -147,6 +159,8 @@ class Catalog:
     # Valid time (`asOf`): of entities by label, of link objects by relationship type.
     valid_nodes: dict[str, ValidSpan] = field(default_factory=dict)
     valid_links: dict[str, ValidSpan] = field(default_factory=dict)
+    # Whose status dated events set (`SetsStatus`), by label.
+    dated_status: dict[str, "DatedStatus"] = field(default_factory=dict)
 
     def output(self, name: str, description: str = "") -> OutType:
         if name not in self.outputs:
