@@ -56,9 +56,14 @@ data-audit: $(STAMP)
 
 test: lint typecheck data-audit pytest
 
-# The SDL clients read (service/api/schema.graphql), written from the code.
-schema: $(STAMP)
+# The SDL clients read (service/api/schema.graphql) and the Federation subgraph's SDL
+# (subgraph.graphql), written from the code; then that subgraph composed alone into a supergraph
+# (supergraph.graphql) by @apollo/composition, the npm package of the client tests.
+schema: $(STAMP) $(CLIENTS_STAMP)
 	$(PY) -m service schema
+	node $(CLIENTS)/compose.mjs --out service/api/supergraph.graphql \
+	  supplygraph=http://localhost:8000/graphql=service/api/subgraph.graphql > /dev/null
+	@echo "wrote service/api/supergraph.graphql"
 
 # Re-pin every dependency to what a fresh install resolves today (review the diff, then commit).
 constraints:
