@@ -10,9 +10,13 @@ from graphql import build_schema
 from neo4j import Driver
 
 from service.api.federation import ROOT_FIELDS, SPEC, TYPES
+from service.api.outcomes import Prepared
+from service.api.plans import Refusal
 from service.api.schema import build_api
 from service.compiler.roots import MAX_REPRESENTATIONS
 from service.domain.catalog import ENTITY_LABELS
+from service.http.app import engine_for
+from service.settings import Settings
 from tests.conftest import ADMIN, EDITOR
 from tests.support import seed_only
 
@@ -99,6 +103,22 @@ async def test_a_hundred_representations_are_one_statement(seeded_once: Driver, 
     assert [e["id"] for e in payload["data"]["_entities"]] == ids
     # Each representation counts as a lookup: 100 items, and each one's page of 50 partnerships.
     assert payload["extensions"]["cost"]["nodes"] == len(ids) * (1 + 50)
+
+
+async def test_entities_take_the_fast_path() -> None:
+    # Planned once, prepared once per set of variables; other ids, the same statement text (so
+    # Neo4j's own plan cache answers too).
+    core = engine_for(Settings(_env_file=None))
+    plan = await core.planner.plan(ENTITIES, None)
+    assert not isinstance(plan, Refusal) and await core.planner.plan(ENTITIES, None) is plan
+    first = core._prepared(plan, reps(("Company", "openai"), ("Partnership", "x")))
+    again = core._prepared(plan, reps(("Company", "openai"), ("Partnership", "x")))
+    other = core._prepared(plan, reps(("Company", "nvidia"), ("Partnership", "y")))
+    assert isinstance(first, Prepared) and isinstance(other, Prepared) and again is first
+    statement, other_statement = first.fields[0].statement, other.fields[0].statement
+    assert statement is not None and other_statement is not None
+    assert statement.text == other_statement.text and statement.params != other_statement.params
+    assert statement.text.startswith("UNWIND $")
 
 
 async def test_no_representations_give_an_empty_list(engine: Run) -> None:
