@@ -118,7 +118,7 @@ async def test_entities_take_the_fast_path() -> None:
     statement, other_statement = first.fields[0].statement, other.fields[0].statement
     assert statement is not None and other_statement is not None
     assert statement.text == other_statement.text and statement.params != other_statement.params
-    assert statement.text.startswith("UNWIND $")
+    assert statement.text.startswith("UNWIND range(0, size($")
 
 
 async def test_no_representations_give_an_empty_list(engine: Run) -> None:
