@@ -80,7 +80,8 @@ constraints:
 PEER := bench/compare/peer
 PEER_STAMP := $(PEER)/node_modules/.package-lock.json
 
-# The real clients of tests/clients: Apollo Client and graphql-http's audit (npm packages), and
+# The real clients of tests/clients: Apollo Client, graphql-http's audit and Apollo Federation's
+# composition, gateway and subgraph library (npm packages; `make schema` composes with them), and
 # ariadne-codegen in a venv of its own, since every release of it requires graphql-core<3.3.
 CLIENTS := tests/clients/js
 CLIENTS_STAMP := $(CLIENTS)/node_modules/.package-lock.json
