@@ -63,7 +63,7 @@ from bench.compare.servers import (
 from neo4j_local import LocalNeo4j
 
 LEVELS = (1, 16, 64)
-SMOKE_CASES = ("point", "nested", "nested_dated")  # a quick one, a list-heavy one, and it dated
+SMOKE_CASES = ("point", "nested", "nested_dated", "entities_10")  # quick, list-heavy, dated, federated
 
 
 class AnswerMismatch(Exception):

@@ -413,6 +413,51 @@ NESTED_DATED = Case(
     floor_canonical=NESTED.floor_canonical,
 )
 
+# -- federation: `_entities` as a gateway sends it ------------------------------------------------
+# A gateway completes a list of another subgraph's items with one `_entities` call for all of
+# them; ours compiles the call into one statement (UNWIND), the peer is @neo4j/graphql's
+# subgraph mode (`getSubgraphSchema()`). Answers are positional: the canonical form keeps order.
+
+
+def entity_ids(count: int, scale: Scale) -> list[str]:
+    """`count` company ids, curated ones first, then synthetic ones spread over the graph."""
+    step = max(1, scale.companies // 100)
+    return ["openai", "nvidia", "foxconn", *(f"syn-company-{i * step}" for i in range(count))][:count]
+
+
+def _entities_ours(data: Any) -> Any:
+    return [None if e is None else _point(e) for e in data["_entities"]]
+
+
+def _entities_floor(records: list[dict[str, Any]]) -> Any:
+    return [
+        None
+        if row[0] is None
+        else _point(dict(zip(("id", "name", "kind", "country", "ticker"), row, strict=True)))
+        for row in _single(records)["rows"]
+    ]
+
+
+def _entities_case(count: int) -> Case:
+    return Case(
+        name=f"entities_{count}",
+        title=f"_entities with {count} Company representation{'s' if count > 1 else ''}",
+        params={"count": count, "ids": entity_ids(count, FULL)},
+        ours=f"""query Entities{count}($representations: [_Any!]!) {{
+  _entities(representations: $representations) {{ ... on Company {{ id name kind country ticker }} }}
+}}""",
+        ours_variables=lambda p: {"representations": [{"__typename": "Company", "id": i} for i in p["ids"]]},
+        ours_canonical=_entities_ours,
+        floor="""UNWIND $ids AS id
+OPTIONAL MATCH (c:Company {id: id})
+RETURN collect([c.id, c.name, c.kind, c.country, c.ticker]) AS rows""",
+        floor_params=lambda p: {"ids": p["ids"]},
+        floor_canonical=_entities_floor,
+    )
+
+
+ENTITIES_1, ENTITIES_10, ENTITIES_100 = (_entities_case(n) for n in (1, 10, 100))
+
 CASES: list[Case] = [
     POINT,
     PEOPLE_FACILITIES,
@@ -423,6 +468,9 @@ CASES: list[Case] = [
     DEEP_PAGE,
     SEARCH,
     SUPPLY_CHAIN,
+    ENTITIES_1,
+    ENTITIES_10,
+    ENTITIES_100,
 ]
 
 # Timed a second time sent by hash alone (`extensions.persistedQuery`), the server started with a
@@ -453,4 +501,6 @@ def params_for(case: Case, scale: Scale) -> dict[str, Any]:
     if case is SEARCH:
         params["text"] = scale.search_text
         params["lucene"] = lucene_query(scale.search_text)
+    if case.name.startswith("entities_"):
+        params["ids"] = entity_ids(params["count"], scale)
     return params

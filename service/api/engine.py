@@ -271,6 +271,8 @@ class Engine:
         for root in prepared.fields:
             if root.selection.name == "__typename":
                 value: Any = "Query"
+            elif root.selection.name in self.api.answers and root.shaper is not None:
+                value = root.shaper(self.api.answers[root.selection.name])
             elif root.error is not None:
                 value = None
                 errors.append(error_entry(root.error[1], root.error[0], [root.key]))

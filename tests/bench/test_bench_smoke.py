@@ -37,7 +37,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
 
     results = json.loads((out / "latest.json").read_text())
     assert results["run"]["smoke"] and results["run"]["graph"]["relationships"] > 1000
-    assert [case["name"] for case in results["cases"]] == ["point", "nested", "nested_dated"]
+    assert [case["name"] for case in results["cases"]] == ["point", "nested", "nested_dated", "entities_10"]
     for case in results["cases"]:
         assert set(case["contenders"]) == {"floor", "ours", "peer"}
         for runs in case["contenders"].values():
