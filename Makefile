@@ -56,9 +56,14 @@ data-audit: $(STAMP)
 
 test: lint typecheck data-audit pytest
 
-# The SDL clients read (service/api/schema.graphql), written from the code.
-schema: $(STAMP)
+# The SDL clients read (service/api/schema.graphql) and the Federation subgraph's SDL
+# (subgraph.graphql), written from the code; then that subgraph composed alone into a supergraph
+# (supergraph.graphql) by @apollo/composition, the npm package of the client tests.
+schema: $(STAMP) $(CLIENTS_STAMP)
 	$(PY) -m service schema
+	node $(CLIENTS)/compose.mjs --out service/api/supergraph.graphql \
+	  supplygraph=http://localhost:8000/graphql=service/api/subgraph.graphql > /dev/null
+	@echo "wrote service/api/supergraph.graphql"
 
 # Re-pin every dependency to what a fresh install resolves today (review the diff, then commit).
 constraints:
@@ -75,7 +80,8 @@ constraints:
 PEER := bench/compare/peer
 PEER_STAMP := $(PEER)/node_modules/.package-lock.json
 
-# The real clients of tests/clients: Apollo Client and graphql-http's audit (npm packages), and
+# The real clients of tests/clients: Apollo Client, graphql-http's audit and Apollo Federation's
+# composition, gateway and subgraph library (npm packages; `make schema` composes with them), and
 # ariadne-codegen in a venv of its own, since every release of it requires graphql-core<3.3.
 CLIENTS := tests/clients/js
 CLIENTS_STAMP := $(CLIENTS)/node_modules/.package-lock.json

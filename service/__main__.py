@@ -1,7 +1,8 @@
 """`python -m service`: serve the API with uvicorn as production would (no reload).
 
 `python -m service keys create|list|revoke` manages API keys instead (`service.keys_cli`);
-`python -m service schema` writes the SDL clients read to service/api/schema.graphql.
+`python -m service schema` writes the SDL clients read to service/api/schema.graphql, and the
+Federation subgraph's SDL (what `_service { sdl }` answers) to service/api/subgraph.graphql.
 """
 
 import argparse
@@ -14,7 +15,8 @@ from pathlib import Path
 import uvicorn
 
 from service import keys_cli
-from service.api.schema import SDL_FILE, build_api, sdl
+from service.api.persisted import ManifestError
+from service.api.schema import SDL_FILE, SUBGRAPH_FILE, build_api, sdl
 from service.settings import Settings
 
 
@@ -22,7 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m service", description="The Supplygraph API.")
     commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema}")
     commands.add_parser("serve", help="Serve the API (the default).")
-    commands.add_parser("schema", help="Write the SDL to service/api/schema.graphql (make schema).")
+    commands.add_parser(
+        "schema", help="Write the SDLs to service/api/schema.graphql and subgraph.graphql (make schema)."
+    )
     keys_cli.add_commands(commands.add_parser("keys", help="Create, list and revoke API keys."))
     args = parser.parse_args(argv)
     if args.command == "schema":
@@ -34,13 +38,25 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def write_schema() -> int:
-    path = Path(str(files("service.api").joinpath(SDL_FILE)))
-    path.write_text(sdl(build_api().schema), encoding="utf-8")
-    print(f"wrote {path}")
+    api = build_api()
+    for name, text in ((SDL_FILE, sdl(api.schema)), (SUBGRAPH_FILE, api.answers["_service"]["sdl"])):
+        path = Path(str(files("service.api").joinpath(name)))
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
     return 0
 
 
 def serve(settings: Settings) -> None:
+    if settings.api_persisted_manifest:
+        # Checked here, once, so a bad manifest stops the start with one clear line rather than
+        # a traceback per worker.
+        from service.http.app import engine_for
+
+        try:
+            engine = engine_for(settings)
+        except ManifestError as error:
+            raise SystemExit(f"API_PERSISTED_MANIFEST: {error}") from None
+        print(f"persisted operations: {engine.persisted.listed} from {settings.api_persisted_manifest}")
     # Each worker writes its metrics to files here and /metrics adds them up; a fresh folder per
     # start, so counters begin at zero like a single process's would.
     metrics_dir = tempfile.mkdtemp(prefix="supplygraph-metrics-")

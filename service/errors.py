@@ -28,6 +28,12 @@ class ErrorCode(StrEnum):
     CURSOR_EXPIRED = "CURSOR_EXPIRED"  # a feed cursor older than what the feed keeps
     NOT_FOUND = "NOT_FOUND"  # a watch or webhook id that does not exist (or is not the caller's)
     CONFLICT = "CONFLICT"  # the change clashes with what exists (a watch that webhooks follow)
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"  # APQ: hash unknown, send the query with it
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"  # a persisted query version other than 1
+    PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"  # sha256Hash is not the query's sha256
+    PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST"  # safelist mode: an id not in the manifest
+    QUERY_NOT_IN_SAFELIST = "QUERY_NOT_IN_SAFELIST"  # safelist mode: a document not in the manifest (403)
+    CANNOT_SEND_PQ_ID_AND_BODY = "CANNOT_SEND_PQ_ID_AND_BODY"  # safelist mode: registration refused
     INTERNAL = "INTERNAL"  # anything else, masked
 
 

@@ -79,6 +79,16 @@ class Settings(BaseSettings):
         description="Cache-Control of successful anonymous GET queries (each carries an ETag tied to "
         "the data's version); keyed ones are private, answers with errors never stored.",
     )
+    api_persisted_manifest: str = Field(
+        default="",
+        description="Path of an Apollo persisted query manifest: its operations are checked and planned "
+        "at start-up and run by id (empty: none).",
+    )
+    api_persisted_only: bool = Field(
+        default=False,
+        description="Safelist mode: run only the manifest's operations (by id or by their text), refuse "
+        "every other document and APQ registration.",
+    )
     api_rate_limit_anonymous: int = Field(
         default=600, ge=0, description="Requests per minute per client IP without a key (0: no limit)."
     )
@@ -151,4 +161,6 @@ class Settings(BaseSettings):
             object.__setattr__(self, "neo4j_uri", f"bolt://127.0.0.1:{self.neo4j_bolt_port}")
         if self.app_env is Environment.PRODUCTION and self.neo4j_password == DEFAULT_PASSWORD:
             raise ValueError("APP_ENV=production with the default NEO4J_PASSWORD; set a real password.")
+        if self.api_persisted_only and not self.api_persisted_manifest:
+            raise ValueError("API_PERSISTED_ONLY=true needs API_PERSISTED_MANIFEST (what it allows).")
         return self

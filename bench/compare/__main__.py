@@ -31,12 +31,16 @@ from bench.compare.cases import (
     CASES,
     DEEP_PAGE,
     FULL,
+    PERSISTED,
     SMOKE,
     Case,
     Scale,
     floor_end_cursor,
+    manifest,
+    operation_name,
     ours_end_cursor,
     params_for,
+    persisted_id,
 )
 from bench.compare.load import LoadResult, require_wrk, wrk_run
 from bench.compare.peer_queries import PEER, peer_end_cursor
@@ -59,7 +63,7 @@ from bench.compare.servers import (
 from neo4j_local import LocalNeo4j
 
 LEVELS = (1, 16, 64)
-SMOKE_CASES = ("point", "nested", "nested_dated")  # a quick one, a list-heavy one, and it dated
+SMOKE_CASES = ("point", "nested", "nested_dated", "entities_10")  # quick, list-heavy, dated, federated
 
 
 class AnswerMismatch(Exception):
@@ -78,6 +82,14 @@ def _post(url: str, document: str, variables: dict[str, Any]) -> Any:
 
 def _body(document: str, variables: dict[str, Any], name: str | None = None) -> bytes:
     return json.dumps({"query": document, "variables": variables, "operationName": name}).encode()
+
+
+def _persisted_body(document: str, variables: dict[str, Any]) -> bytes:
+    """The request as Apollo Client's persisted-queries link sends it once the hash is known."""
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": persisted_id(document)}}
+    return json.dumps(
+        {"operationName": operation_name(document), "variables": variables, "extensions": extensions}
+    ).encode()
 
 
 class Run:
@@ -147,6 +159,8 @@ class Run:
             if self.peer is not None:
                 runs["peer"] = self._time_http(case, "peer")
             entry: dict[str, Any] = {"name": case.name, "title": case.title, "contenders": runs}
+            if case.name in PERSISTED:
+                entry["persisted"] = self._time_http(case, "ours", persisted=True)
             entry["ratios"] = report.ratios(entry)
             entry["missed"] = report.goals(entry)
             log(f"{case.name}: " + ", ".join(f"{k} {v}" for k, v in entry["ratios"].items()))
@@ -180,11 +194,14 @@ class Run:
         log(f"{case.name} floor: p50 {out['c1']['p50_ms']:.2f} ms, {out['c64']['rps']:.0f} req/s at 64")
         return out
 
-    def _time_http(self, case: Case, contender: str) -> dict[str, Any]:
+    def _time_http(self, case: Case, contender: str, persisted: bool = False) -> dict[str, Any]:
         server = self.ours if contender == "ours" else self.peer
         assert server is not None
         params = self.params[case.name][contender]
-        if contender == "ours":
+        if persisted:
+            body = _persisted_body(case.ours, case.ours_variables(params))
+            _check_persisted(server.url, body)
+        elif contender == "ours":
             body = _body(case.ours, case.ours_variables(params))
         else:
             request = PEER[case.name]
@@ -200,7 +217,7 @@ class Run:
                     out.update(_server_side(before, self._histogram(), _operation(case.ours)))
         out["rss_mb"] = peak.peak
         log(
-            f"{case.name} {contender}: p50 {out['c1']['p50_ms']:.2f} ms, "
+            f"{case.name} {contender}{' persisted' if persisted else ''}: p50 {out['c1']['p50_ms']:.2f} ms, "
             f"{out['c16']['rps']:.0f} / {out['c64']['rps']:.0f} req/s at 16 / 64"
         )
         return out
@@ -244,7 +261,16 @@ class Run:
 
 
 def _operation(document: str) -> str:
-    return document.split("(", 1)[0].split("{", 1)[0].split()[1]
+    return operation_name(document)
+
+
+def _check_persisted(url: str, body: bytes) -> None:
+    """The hash alone must be answered (every worker planned the manifest), not refused."""
+    request = urllib.request.Request(url, body, {"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        payload = json.loads(response.read())
+    if payload.get("errors") or "data" not in payload:
+        raise AnswerMismatch(f"{url}: the persisted request was refused: {payload.get('errors')}")
 
 
 def _server_side(
@@ -360,7 +386,9 @@ def main(argv: list[str] | None = None) -> int:
         timings = load_data(local, work, scale.companies, args.seed, bulk=not args.smoke)
         size = graph_size(local)
         log(f"graph: {size['nodes']:,} nodes, {size['relationships']:,} relationships")
-        run.ours = start_ours(local, work, args.workers)
+        persisted = work / "persisted-query-manifest.json"
+        persisted.write_text(json.dumps(manifest([c for c in CASES if c.name in PERSISTED]), indent=2))
+        run.ours = start_ours(local, work, args.workers, persisted)
         if not args.no_peer:
             run.peer = start_peer(local, work)
         try:

@@ -7,6 +7,7 @@ spelling) and keep everything else, so "same answer" means the same entities wit
 values.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -477,6 +478,50 @@ GROUPS_BY_MONTH = Case(
     floor_params=lambda p: {},
     floor_canonical=lambda records: sorted([f"{r['year']}-{r['month']:02d}", r["n"]] for r in records),
 )
+# -- federation: `_entities` as a gateway sends it ------------------------------------------------
+# A gateway completes a list of another subgraph's items with one `_entities` call for all of
+# them; ours compiles the call into one statement (UNWIND), the peer is @neo4j/graphql's
+# subgraph mode (`getSubgraphSchema()`). Answers are positional: the canonical form keeps order.
+
+
+def entity_ids(count: int, scale: Scale) -> list[str]:
+    """`count` company ids, curated ones first, then synthetic ones spread over the graph."""
+    step = max(1, scale.companies // 100)
+    return ["openai", "nvidia", "foxconn", *(f"syn-company-{i * step}" for i in range(count))][:count]
+
+
+def _entities_ours(data: Any) -> Any:
+    return [None if e is None else _point(e) for e in data["_entities"]]
+
+
+def _entities_floor(records: list[dict[str, Any]]) -> Any:
+    return [
+        None
+        if row[0] is None
+        else _point(dict(zip(("id", "name", "kind", "country", "ticker"), row, strict=True)))
+        for row in _single(records)["rows"]
+    ]
+
+
+def _entities_case(count: int) -> Case:
+    return Case(
+        name=f"entities_{count}",
+        title=f"_entities with {count} Company representation{'s' if count > 1 else ''}",
+        params={"count": count, "ids": entity_ids(count, FULL)},
+        ours=f"""query Entities{count}($representations: [_Any!]!) {{
+  _entities(representations: $representations) {{ ... on Company {{ id name kind country ticker }} }}
+}}""",
+        ours_variables=lambda p: {"representations": [{"__typename": "Company", "id": i} for i in p["ids"]]},
+        ours_canonical=_entities_ours,
+        floor="""UNWIND $ids AS id
+OPTIONAL MATCH (c:Company {id: id})
+RETURN collect([c.id, c.name, c.kind, c.country, c.ticker]) AS rows""",
+        floor_params=lambda p: {"ids": p["ids"]},
+        floor_canonical=_entities_floor,
+    )
+
+
+ENTITIES_1, ENTITIES_10, ENTITIES_100 = (_entities_case(n) for n in (1, 10, 100))
 
 CASES: list[Case] = [
     POINT,
@@ -491,7 +536,31 @@ CASES: list[Case] = [
     COUNT_ALL,
     SUMS_BY_STATUS,
     GROUPS_BY_MONTH,
+    ENTITIES_1,
+    ENTITIES_10,
+    ENTITIES_100,
 ]
+
+# Timed a second time sent by hash alone (`extensions.persistedQuery`), the server started with a
+# manifest of them: what persisted operations save against the same document sent as text.
+PERSISTED = ("point", "nested")
+
+
+def manifest(cases: list[Case]) -> dict[str, Any]:
+    """An Apollo persisted query manifest of the cases' documents."""
+    operations = [
+        {"id": persisted_id(c.ours), "name": operation_name(c.ours), "type": "query", "body": c.ours}
+        for c in cases
+    ]
+    return {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
+
+
+def persisted_id(document: str) -> str:
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def operation_name(document: str) -> str:
+    return document.split("(", 1)[0].split("{", 1)[0].split()[1]
 
 
 def params_for(case: Case, scale: Scale) -> dict[str, Any]:
@@ -500,4 +569,6 @@ def params_for(case: Case, scale: Scale) -> dict[str, Any]:
     if case is SEARCH:
         params["text"] = scale.search_text
         params["lucene"] = lucene_query(scale.search_text)
+    if case.name.startswith("entities_"):
+        params["ids"] = entity_ids(params["count"], scale)
     return params

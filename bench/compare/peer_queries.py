@@ -1,6 +1,6 @@
 """The benchmark queries as the peer (the Neo4j GraphQL Library, `bench/compare/peer/`) asks them.
 
-For each of the seven benchmark queries: the peer's GraphQL document, its variables from the
+For each benchmark query: the peer's GraphQL document, its variables from the
 case's parameters, and a function turning the peer's response `data` into the canonical form
 every contender must produce. The peer's schema differs from ours (bench/compare/peer/README.md
 lists every difference); the canonical functions absorb the differences:
@@ -294,6 +294,23 @@ def _groups_by_month(data: Any) -> Any:
     )
 
 
+# federation: `_entities` --------------------------------------------------------------------------
+
+ENTITIES = """
+query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Company { id name kind country ticker } }
+}
+"""
+
+
+def _entities(data: Any) -> Any:
+    return [None if e is None else _point({"companies": [e]}) for e in data["_entities"]]
+
+
+def _representations(p: dict[str, Any]) -> dict[str, Any]:
+    return {"representations": [{"__typename": "Company", "id": i} for i in p["ids"]]}
+
+
 PEER: dict[str, PeerRequest] = {
     "point": PeerRequest(POINT, lambda p: {"id": p["id"]}, _point),
     "people_facilities": PeerRequest(PEOPLE_FACILITIES, lambda p: {"id": p["id"]}, _people_facilities),
@@ -315,4 +332,5 @@ PEER: dict[str, PeerRequest] = {
     ),
     "sums_by_status": PeerRequest(SUMS_BY_STATUS, lambda p: {}, _sums_by_status),
     "groups_by_month": PeerRequest(GROUPS_BY_MONTH, lambda p: {}, _groups_by_month),
+    **{f"entities_{n}": PeerRequest(ENTITIES, _representations, _entities) for n in (1, 10, 100)},
 }

@@ -119,6 +119,7 @@ def markdown(results: dict[str, Any]) -> str:
         "The floor has no server: its RSS is that of its load process (the Python driver and "
         "the asyncio tasks), and the generator CPU column counts only wrk.",
     ]
+    lines += _persisted(cases)
     lines += _dated(cases)
     soak = results.get("soak")
     if soak:
@@ -141,6 +142,40 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"- {case['name']}: " + ("met" if not missed else "missed: " + "; ".join(missed)))
     lines.append("")
     return "\n".join(lines)
+
+
+def persisted_ratio(case: dict[str, Any]) -> float | None:
+    """Ours sent by hash alone over ours sent as text: p50 at concurrency 1 (lower is better)."""
+    persisted, plain = case.get("persisted"), case["contenders"].get("ours")
+    if not persisted or not plain or not plain["c1"]["p50_ms"]:
+        return None
+    return round(float(persisted["c1"]["p50_ms"]) / float(plain["c1"]["p50_ms"]), 3)
+
+
+def _persisted(cases: list[dict[str, Any]]) -> list[str]:
+    """Each query sent by its hash alone beside the same query sent as text."""
+    timed = [c for c in cases if c.get("persisted") and "ours" in c["contenders"]]
+    if not timed:
+        return []
+    lines = [
+        "",
+        "## Persisted operations: the same query by hash alone (`extensions.persistedQuery`) vs as text",
+        "",
+        "| query | p50 as text | p50 by hash | by hash/as text | server p50 as text / by hash | "
+        "req/s c64 as text / by hash |",
+        "|---|---|---|---|---|---|",
+    ]
+    for case in timed:
+        plain, persisted = case["contenders"]["ours"], case["persisted"]
+        servers = " / ".join(
+            _ms(r["server_p50_ms"]) if r.get("server_p50_ms") else "—" for r in (plain, persisted)
+        )
+        lines.append(
+            f"| {case['name']} | {_ms(plain['c1']['p50_ms'])} | {_ms(persisted['c1']['p50_ms'])} | "
+            f"{persisted_ratio(case)} | {servers} | "
+            f"{plain['c64']['rps']:.0f} / {persisted['c64']['rps']:.0f} |"
+        )
+    return lines
 
 
 def _dated(cases: list[dict[str, Any]]) -> list[str]:

@@ -128,8 +128,9 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], log_file: Path, timeo
     raise RuntimeError(f"{url} did not answer within {timeout:.0f}s; see {log_file}")
 
 
-def start_ours(local: LocalNeo4j, work: Path, workers: int) -> Server:
-    """`python -m service`, as the README recommends for production (no reload, N workers)."""
+def start_ours(local: LocalNeo4j, work: Path, workers: int, manifest: Path | None = None) -> Server:
+    """`python -m service`, as the README recommends for production (no reload, N workers), with
+    the persisted operations of `manifest` (the plain requests are answered as without it)."""
     port = free_port()
     env = {
         **os.environ,
@@ -144,6 +145,7 @@ def start_ours(local: LocalNeo4j, work: Path, workers: int) -> Server:
         # All the load comes from one address: a per-IP limit would measure the limiter (the peer
         # has none). The access checks themselves still run on every request.
         "API_RATE_LIMIT_ANONYMOUS": "0",
+        "API_PERSISTED_MANIFEST": str(manifest or ""),
     }
     log_file = work / "ours.log"
     out = log_file.open("wb")

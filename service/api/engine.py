@@ -3,9 +3,10 @@
 graphql-core parses, validates and coerces (variables with `get_variable_values`, arguments
 with `get_argument_values`), so the values the compiler sees are the spec's; the compiler
 turns each root field into one statement; the statement's map, already shaped like the answer,
-is checked against the schema and serialised (`service.api.shaping`). Introspection fields are
-the one part graphql-core executes itself. Mutations run in order, each in its own write
-transaction, after the caller's role has been checked for all of them.
+is checked against the schema and serialised (`service.api.shaping`). A persisted operation's
+hash leads to its plan directly (`service.api.persisted`): no parsing or validation at all.
+Introspection fields are the one part graphql-core executes itself. Mutations run in order,
+each in its own write transaction, after the caller's role has been checked for all of them.
 
 A request that cannot run (unparseable, invalid, bad variables, over a limit, not allowed)
 gets request errors and no `data`; a field that fails gets an error at its path and null.
@@ -36,6 +37,7 @@ from service.api.follows import Call, FollowOptions
 from service.api.limits import nodes_cost
 from service.api.mutating import authorize, mutate
 from service.api.outcomes import Prepared, Read, Result, RootField, answer, refused
+from service.api.persisted import ManifestOperation, Persisted
 from service.api.plans import Limits, Plan, Planner, Refusal
 from service.api.roots import Root
 from service.api.schema import Api
@@ -62,6 +64,9 @@ class Engine:
         filter_limits: FilterLimits,
         introspection: bool,
         follow_options: FollowOptions | None = None,
+        manifest: list[ManifestOperation] | None = None,
+        persisted_only: bool = False,
+        manifest_source: str = "the manifest",
     ) -> None:
         self.api = api
         self.follow_options = follow_options or FollowOptions(filter_limits)
@@ -74,20 +79,23 @@ class Engine:
         self.filter_limits = filter_limits
         self.hide_suggestions = not introspection
         self.planner = Planner(self.schema, limits, introspection)
+        # Persisted operations resolve to their plans through here (raises ManifestError).
+        self.persisted = Persisted(self.planner, manifest, persisted_only, introspection, manifest_source)
         self.shapes = Shapes(self.schema)
         self._shared: SharedReads | None = None  # the subscriptions' reads, shared per process
 
     async def subscribe(
         self,
-        query: str,
+        query: str | None,
         operation_name: str | None,
         variables: dict[str, Any] | None,
         *,
         read: Read,
         feed: FeedHead,
+        extensions: dict[str, Any] | None = None,
     ) -> Result | AsyncGenerator[dict[str, Any], None]:
         """A subscription's stream of results, or the Result that refuses it."""
-        plan = await self.planner.plan(query, operation_name)
+        plan = await self.persisted.plan(query, operation_name, extensions)
         if isinstance(plan, Refusal):
             return refused(plan.errors, plan.status, plan.name)
         if plan.kind is not OperationType.SUBSCRIPTION:
@@ -107,7 +115,7 @@ class Engine:
 
     async def execute(
         self,
-        query: str,
+        query: str | None,
         operation_name: str | None,
         variables: dict[str, Any] | None,
         *,
@@ -116,8 +124,10 @@ class Engine:
         store: edits.Store,
         read_only: bool = False,
         feed: FeedHead | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> Result:
-        plan = await self.planner.plan(query, operation_name)
+        """Answers one request: `query` is None when `extensions.persistedQuery` names it."""
+        plan = await self.persisted.plan(query, operation_name, extensions)
         if isinstance(plan, Refusal):
             return refused(plan.errors, plan.status, plan.name)
         if read_only and plan.kind is not OperationType.QUERY:
@@ -261,6 +271,8 @@ class Engine:
         for root in prepared.fields:
             if root.selection.name == "__typename":
                 value: Any = "Query"
+            elif root.selection.name in self.api.answers and root.shaper is not None:
+                value = root.shaper(self.api.answers[root.selection.name])
             elif root.error is not None:
                 value = None
                 errors.append(error_entry(root.error[1], root.error[0], [root.key]))

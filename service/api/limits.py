@@ -12,7 +12,8 @@ In the order the engine checks them:
 - cost, GitHub's node limit: the number of items the query could return, the product of page
   sizes down every branch (plain object lists count ten items each), read off the coerced
   arguments, so variables and literals count alike; a connection's `aggregate` counts one item
-  and its `groupBy` its `first` groups, once per connection.
+  and its `groupBy` its `first` groups, once per connection; `_entities` counts as many items
+  as it has representations.
 
 Over any limit the request gets QUERY_TOO_COMPLEX with the figures; under them,
 `extensions.cost` tells the client what the query cost.
@@ -163,6 +164,10 @@ def nodes_cost(
         factor = 1
         if parent_name in ("Query", "Mutation") and selection.name in ANALYTICS_ITEMS:
             factor = ANALYTICS_ITEMS[selection.name]
+            total += multiplier * factor
+        elif parent_name == "Query" and selection.name == "_entities":
+            # Each representation is a lookup of its own, with its own selection.
+            factor = len(selection.args.get("representations") or ())
             total += multiplier * factor
         elif parent_name in ANALYTICS_TYPES:
             factor = 1

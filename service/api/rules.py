@@ -13,6 +13,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    ValidationRule,
     specified_rules,
 )
 from graphql.validation import ASTValidationContext
@@ -55,8 +56,23 @@ def max_mutations_rule(limit: int) -> type[ASTValidationRule]:
     return MaxMutations
 
 
+class NoSubgraphSdlRule(ValidationRule):
+    """With introspection off, `_service { sdl }` (Federation) is refused too: it prints the whole
+    schema. A gateway then composes from the exported subgraph.graphql instead."""
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        parent = self.context.get_parent_type()
+        if node.name.value == "_service" and parent is not None and parent is self.context.schema.query_type:
+            self.report_error(
+                GraphQLError(
+                    "GraphQL introspection has been disabled, and with it the subgraph's `_service`.",
+                    node,
+                )
+            )
+
+
 def validation_rules(max_mutations: int, introspection: bool) -> list[type[ASTValidationRule]]:
     rules = [*specified_rules, max_mutations_rule(max_mutations)]
     if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
+        rules += [NoSchemaIntrospectionCustomRule, NoSubgraphSdlRule]
     return rules

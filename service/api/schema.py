@@ -5,19 +5,29 @@ root field does, which the engine (`service.api.engine`) runs. `sdl()` prints th
 `make schema` writes it to `service/api/schema.graphql`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLSchema, is_specified_scalar_type, print_type
+from graphql import (
+    GraphQLObjectType,
+    GraphQLSchema,
+    is_specified_scalar_type,
+    print_type,
+    specified_directives,
+)
 
-from service.api import aggregates, filters
+from service.api import aggregates, federation, filters
 from service.api.analytics_types import analytics_types
 from service.api.follows import Follow, follow_fields
 from service.api.mutations import Mutation, mutations
 from service.api.roots import Root, change_subscription, query_roots
 from service.api.types import Registry
+from service.compiler import roots as compiled
 
 SDL_FILE = "schema.graphql"  # package data of service.api
+SUBGRAPH_FILE = "subgraph.graphql"  # what `_service { sdl }` answers, written beside it
+SUPERGRAPH_FILE = "supergraph.graphql"  # the subgraph composed alone (@apollo/composition)
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,8 @@ class Api:
     queries: dict[str, Root]
     mutations: dict[str, Mutation]
     follows: dict[str, Follow]  # watches and webhooks: fields of Query and Mutation run by key
+    # Query fields whose value is known when the schema is built (`_service`), by name.
+    answers: dict[str, Any] = field(default_factory=dict)
 
 
 def build_api() -> Api:
@@ -34,6 +46,8 @@ def build_api() -> Api:
     aggregates.install(registry)
     analytics_types(registry)
     queries = query_roots(registry)
+    subgraph = federation.install(registry)
+    queries["_entities"] = Root(subgraph["_entities"], compiled.entities)
     writes = mutations(registry)
     follow_queries, follow_mutations = follow_fields(registry)
     query = GraphQLObjectType(
@@ -41,6 +55,7 @@ def build_api() -> Api:
         {
             **{name: root.field for name, root in queries.items()},
             **{name: follow.field for name, follow in follow_queries.items()},
+            "_service": subgraph["_service"],
         },
         description="Entry points into the AI-infrastructure graph.",
     )
@@ -59,8 +74,15 @@ def build_api() -> Api:
         "(graphql-transport-ws).",
     )
     registry.all_outputs()  # every catalog type, reachable from a root or not
-    schema = GraphQLSchema(query, mutation, subscription, types=list(registry.types.values()))
-    return Api(schema, queries, writes, {**follow_queries, **follow_mutations})
+    schema = GraphQLSchema(
+        query,
+        mutation,
+        subscription,
+        types=list(registry.types.values()),
+        directives=[*specified_directives, *federation.directives(registry)],
+    )
+    answers = {"_service": {"sdl": federation.subgraph_sdl(schema)}}
+    return Api(schema, queries, writes, {**follow_queries, **follow_mutations}, answers)
 
 
 def sdl(schema: GraphQLSchema) -> str:
@@ -73,6 +95,6 @@ def sdl(schema: GraphQLSchema) -> str:
     return "\n\n".join(print_type(kind) for kind in named) + "\n"
 
 
-def committed_sdl() -> str:
-    """The SDL as committed (`make schema` writes it; a test keeps it in line)."""
-    return files("service.api").joinpath(SDL_FILE).read_text(encoding="utf-8")
+def committed_sdl(name: str = SDL_FILE) -> str:
+    """An SDL as committed (`make schema` writes them; tests keep them in line)."""
+    return files("service.api").joinpath(name).read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ returns one statement whose single row's `result` column is the field's value.
 
 from typing import Any
 
+from service.compiler.filters import too_complex
 from service.compiler.lists import MAX_WITHIN, Everything
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, SelectionError
@@ -64,6 +65,65 @@ def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
             f"OPTIONAL MATCH ({var}:Entity {{id: {c.param(args['id'])}}})",
             *scope.calls,
             f"RETURN CASE {' '.join(branches)} ELSE null END AS result",
+        ]
+    )
+    return Statement(text, c.params)
+
+
+# A gateway sends every entity one subgraph fetch needs in one `_entities` call; past this many,
+# the request is refused rather than run (the cost limit counts each representation too).
+MAX_REPRESENTATIONS = 1000
+
+
+def representations(values: Any) -> tuple[list[str], list[str]]:
+    """The types and ids of an `_entities` call's representations, in order. Anything else a
+    gateway sends with them is not part of our key, so it is dropped."""
+    if len(values) > MAX_REPRESENTATIONS:
+        raise too_complex(f"_entities takes at most {MAX_REPRESENTATIONS} representations, got {len(values)}")
+    types, ids = [], []
+    for at, value in enumerate(values):
+        where = f"representations[{at}]"
+        if not isinstance(value, dict):
+            raise bad_input(f"{where} must be an object with __typename and id")
+        type_name = value.get("__typename")
+        if not isinstance(type_name, str):
+            raise bad_input(f"{where} has no __typename")
+        if type_name not in ENTITY_LABELS:
+            raise bad_input(
+                f"{where}: {type_name!r} is not an entity type here (one of {', '.join(ENTITY_LABELS)})"
+            )
+        key = value.get("id")
+        if isinstance(key, bool) or not isinstance(key, str | int):
+            raise bad_input(f'{where} ({type_name}) has no id (the key is @key(fields: "id"))')
+        types.append(type_name)
+        ids.append(str(key))
+    return types, ids
+
+
+def entities(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
+    """`_entities(representations:)`: every representation's entity in one statement, in the
+    order given, each shaped by the fragment on its type; null where the id is unknown, retracted
+    or of another type, as a lookup answers."""
+    types, ids = representations(args["representations"])
+    # Two lists of strings rather than a list of maps: the driver sends and Neo4j reads them faster.
+    type_list, id_list = c.param(types), c.param(ids)
+    scope, at, var, item = Scope(), c.var("i"), c.var("n"), c.var("item")
+    branches = []
+    for type_name in sorted(set(types)):
+        body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
+        branches.append(
+            f"WHEN {type_list}[{at}] = '{type_name}' AND {var}:{identifier(type_name)} "
+            f"THEN {{{body}{', ' if body else ''}{TYPE_KEY}: '{type_name}'}}"
+        )
+    cases = f"CASE {' '.join(branches)} ELSE null END" if branches else "null"
+    text = " ".join(
+        [
+            f"UNWIND range(0, size({id_list}) - 1) AS {at}",
+            f"OPTIONAL MATCH ({var}:Entity {{id: {id_list}[{at}]}})",
+            *scope.calls,
+            f"WITH {at}, {cases} AS {item} ORDER BY {at}",
+            # collect() skips nulls: each item is wrapped so that a miss keeps its place.
+            f"RETURN [x IN collect([{item}]) | x[0]] AS result",
         ]
     )
     return Statement(text, c.params)

@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncDriver
@@ -21,6 +22,7 @@ from starlette.routing import Mount, Route
 
 from service.api.engine import Engine
 from service.api.follows import FollowOptions
+from service.api.persisted import read_manifest
 from service.api.plans import Limits
 from service.api.schema import build_api
 from service.compiler.filters import FilterLimits
@@ -45,7 +47,7 @@ log = logging.getLogger("supplygraph")
 
 
 def engine_for(settings: Settings) -> Engine:
-    """The GraphQL engine with the limits the settings give."""
+    """The GraphQL engine with the limits the settings give (ManifestError: a bad manifest)."""
     limits = Limits(
         depth=settings.api_max_depth,
         aliases=settings.api_max_aliases,
@@ -59,7 +61,17 @@ def engine_for(settings: Settings) -> Engine:
         terms=settings.api_max_filter_terms, relations=settings.api_max_filter_relations
     )
     follow = FollowOptions(filter_limits, settings.webhook_allow_private, settings.neo4j_query_timeout)
-    return Engine(build_api(), limits, filter_limits, settings.api_introspection, follow)
+    path = settings.api_persisted_manifest
+    return Engine(
+        build_api(),
+        limits,
+        filter_limits,
+        settings.api_introspection,
+        follow,
+        manifest=read_manifest(Path(path)) if path else None,
+        persisted_only=settings.api_persisted_only,
+        manifest_source=path,
+    )
 
 
 def _retains(settings: Settings) -> bool:

@@ -9,6 +9,8 @@ type the client accepts:
 - `application/json` (the default, and for `*/*` or no Accept): the legacy behaviour, 200 for
   every well-formed GraphQL request, request errors without `data` in the body.
 
+A request may leave `query` out and name its document by hash in `extensions.persistedQuery`
+(Apollo's persisted queries, `service.api.persisted`); a GET by hash is cached like any other.
 Requests that are not GraphQL requests at all (a body that is not a JSON object, a `query` that
 is not a string, non-object `variables` or `extensions`) are 400 in both; an Accept naming
 neither type is answered in JSON; a POST that is not JSON is 415, a body over API_MAX_BODY_BYTES
@@ -27,6 +29,7 @@ import orjson
 
 from service.api.engine import Engine
 from service.api.outcomes import Read, Result
+from service.api.persisted import MalformedPersistedQuery, PersistedQuery, persisted_query
 from service.api.streams import FeedHead
 from service.errors import ErrorCode
 from service.graph import edits
@@ -58,10 +61,18 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True)
 class Params:
-    query: str
+    query: str | None  # None when `persisted` names the document
     operation_name: str | None
     variables: dict[str, Any] | None
     extensions: dict[str, Any] | None
+    persisted: PersistedQuery | None = None
+
+    @property
+    def document(self) -> str | None:
+        """What the answer depends on besides variables: the text, or the hash that names it."""
+        if self.query is None and self.persisted is not None:
+            return f"sha256:{self.persisted.sha256_hash}"
+        return self.query
 
 
 def media_type(accept: str) -> str:
@@ -101,16 +112,17 @@ def params_of(data: Any) -> Params:
     if not isinstance(data, dict):
         raise BadRequest(400, ErrorCode.BAD_REQUEST, "The body must be a JSON object with a `query` string.")
     query, name = data.get("query"), data.get("operationName")
-    if not isinstance(query, str):
+    extensions = _object(data.get("extensions"), "extensions")
+    try:
+        persisted = persisted_query(extensions)
+    except MalformedPersistedQuery as error:
+        raise BadRequest(400, ErrorCode.BAD_REQUEST, str(error)) from None
+    # A persisted query may leave the document out: its hash names it.
+    if not isinstance(query, str) and not (query is None and persisted is not None):
         raise BadRequest(400, ErrorCode.BAD_REQUEST, "`query` must be a string holding a GraphQL document.")
     if name is not None and not isinstance(name, str):
         raise BadRequest(400, ErrorCode.BAD_REQUEST, "`operationName` must be a string or null.")
-    return Params(
-        query,
-        name,
-        _object(data.get("variables"), "variables"),
-        _object(data.get("extensions"), "extensions"),
-    )
+    return Params(query, name, _object(data.get("variables"), "variables"), extensions, persisted)
 
 
 def _get_params(query_string: bytes) -> Params:
@@ -207,9 +219,12 @@ class GraphQLApp:
         tag = None
         if method == "GET":
             params = _get_params(scope.get("query_string", b""))
-            # The answer's tag is known before the query runs: a current one costs no query.
-            request = (params.query, params.operation_name, params.variables)
-            tag = await self._tag(request, media_type(_header(scope, b"accept")), key)
+            # The answer's tag is known before the query runs: a current one costs no query. A
+            # hash is as good as the text it names once this process knows that text; a document
+            # it would refuse gets no tag, so no 304 either.
+            request = (params.document, params.operation_name, params.variables)
+            if self.engine.persisted.runs(params.query, params.persisted):
+                tag = await self._tag(request, media_type(_header(scope, b"accept")), key)
             if tag is not None and matches(_header(scope, b"if-none-match"), tag):
                 record.path = "not-modified"
                 return 304, None, cache_headers(tag, key is not None, self.cache_control)
@@ -224,8 +239,8 @@ class GraphQLApp:
             params = params_of(_json(await _read_body(receive, self.max_body)))
             if wants_stream(scope):
                 record.path = "subscription"
-                request = (params.query, params.operation_name, params.variables)
-                refused = await sse(self.engine, self.read, self.feed, request, receive, send)
+                streamed = (params.query, params.operation_name, params.variables, params.extensions)
+                refused = await sse(self.engine, self.read, self.feed, streamed, receive, send)
                 if refused is None:
                     return None
                 record.path, record.error_codes = "rejected", refused.error_codes
@@ -239,17 +254,16 @@ class GraphQLApp:
             store=self.store(),
             read_only=method == "GET",
             feed=self.feed,
+            extensions=params.extensions,
         )
         record.operation = self.labels(result.operation)
         record.statements, record.error_codes = result.statements, result.error_codes
         record.path = "rejected" if result.request_error else result.kind
         cache: Headers = []
-        if tag is not None:
-            cache = (
-                NO_STORE
-                if "errors" in result.payload
-                else cache_headers(tag, key is not None, self.cache_control)
-            )
+        if method == "GET" and "errors" in result.payload:
+            cache = NO_STORE  # an unknown hash too: a cache must not keep the client from retrying
+        elif tag is not None:
+            cache = cache_headers(tag, key is not None, self.cache_control)
         return _status(result, _header(scope, b"accept")), result.payload, cache
 
     async def _tag(

@@ -49,13 +49,13 @@ async def sse(
     engine: Engine,
     read: Read,
     feed: FeedHead,
-    params: tuple[str, str | None, dict[str, Any] | None],
+    params: tuple[str | None, str | None, dict[str, Any] | None, dict[str, Any] | None],
     receive: Receive,
     send: Send,
 ) -> Result | None:
     """Stream a subscription's results as `next` events; a Result when it is refused."""
-    query, operation, variables = params
-    stream = await engine.subscribe(query, operation, variables, read=read, feed=feed)
+    query, operation, variables, extensions = params
+    stream = await engine.subscribe(query, operation, variables, read=read, feed=feed, extensions=extensions)
     if isinstance(stream, Result):
         return stream
     headers = [
@@ -171,7 +171,9 @@ async def websocket(
 
     async def run(op_id: str, payload: dict[str, Any]) -> None:
         query, name, variables = payload.get("query"), payload.get("operationName"), payload.get("variables")
-        if not isinstance(query, str) or not isinstance(variables or {}, dict):
+        extensions = payload.get("extensions") if isinstance(payload.get("extensions"), dict) else None
+        persisted = query is None and extensions is not None and "persistedQuery" in extensions
+        if not (isinstance(query, str) or persisted) or not isinstance(variables or {}, dict):
             await message(
                 {
                     "id": op_id,
@@ -186,7 +188,12 @@ async def websocket(
             )
             return
         stream = await engine.subscribe(
-            query, name if isinstance(name, str) else None, variables, read=read, feed=feed
+            query,
+            name if isinstance(name, str) else None,
+            variables,
+            read=read,
+            feed=feed,
+            extensions=extensions,
         )
         if isinstance(stream, Result):
             await message({"id": op_id, "type": "error", "payload": stream.payload.get("errors", [])})

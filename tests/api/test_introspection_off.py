@@ -22,6 +22,7 @@ PROBES: list[tuple[str, dict[str, Any]]] = [
     ('{ company(id: "openai") { ... on Compny { id } } }', {}),
     ("{ __schema { queryType { name } } }", {}),
     ('{ __type(name: "Company") { name } }', {}),
+    ("{ _service { sdl } }", {}),
 ]
 
 
@@ -51,3 +52,17 @@ def test_the_graphiql_page_is_off_with_introspection() -> None:
     settings = Settings(neo4j_uri="bolt://127.0.0.1:9", api_introspection=False, _env_file=None)
     response = asgi_get(create_app(settings), "/graphql", {"Accept": "text/html"})
     assert "GraphiQL" not in response.text and response.status_code == 400
+
+
+async def test_the_subgraph_sdl_is_off_with_introspection() -> None:
+    store = edits.Store(None, "neo4j")  # type: ignore[arg-type]
+    query = "{ _service { sdl } }"
+    on = await engine_for(Settings(_env_file=None)).execute(
+        query, None, {}, principal=None, read=_never, store=store
+    )
+    assert on.payload["data"]["_service"]["sdl"].startswith("extend schema @link(")
+    off = await engine_for(Settings(api_introspection=False, _env_file=None)).execute(
+        query, None, {}, principal=None, read=_never, store=store
+    )
+    assert "data" not in off.payload
+    assert off.payload["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -11,7 +11,7 @@ from graphql import (
 )
 
 from service.api.limits import ANALYTICS_TYPES
-from service.api.schema import build_api, committed_sdl, sdl
+from service.api.schema import SUBGRAPH_FILE, build_api, committed_sdl, sdl
 from service.domain.catalog import AGGREGATES, CATALOG
 
 API = build_api()
@@ -31,10 +31,18 @@ ANSWERS = {
 }
 ANSWERS |= ANALYTICS_TYPES | {"RankingEntry", "LinkCount", "MoneyByStatus", "PageInfo", "SearchEdge"}
 ANSWERS |= {"Watch", "Webhook", "WebhookDelivery", "WebhookFilter"}  # about keys, not the graph
+ANSWERS |= {"_Service"}  # the subgraph's SDL, known when the schema is built
 
 
 def test_exported_sdl_matches_the_code() -> None:
     assert committed_sdl() == sdl(API.schema), "run `make schema` and commit service/api/schema.graphql"
+
+
+def test_exported_subgraph_sdl_matches_the_code() -> None:
+    committed = committed_sdl(SUBGRAPH_FILE)
+    assert committed == API.answers["_service"]["sdl"], (
+        "run `make schema` and commit service/api/subgraph.graphql"
+    )
 
 
 def test_the_committed_sdl_has_no_breaking_change_against_the_code() -> None:
@@ -101,9 +109,11 @@ def test_every_object_field_comes_from_the_catalog() -> None:
 
 def test_every_root_field_has_what_runs_it() -> None:
     queries, mutations = set(API.schema.query_type.fields), set(API.schema.mutation_type.fields)  # type: ignore[union-attr]
-    # Each root field is run by exactly one table: compiled queries, writes, or follow fields.
-    assert queries | mutations == set(API.queries) | set(API.mutations) | set(API.follows)
+    # Each root field is run by exactly one table: compiled queries, writes, follow fields, or
+    # answers known when the schema is built.
+    assert queries | mutations == set(API.queries) | set(API.mutations) | set(API.follows) | set(API.answers)
     assert not set(API.queries) & set(API.follows) and not set(API.mutations) & set(API.follows)
+    assert not set(API.answers) & (set(API.queries) | set(API.follows))
     assert set(API.queries) <= queries and set(API.mutations) <= mutations
 
 

@@ -37,7 +37,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
 
     results = json.loads((out / "latest.json").read_text())
     assert results["run"]["smoke"] and results["run"]["graph"]["relationships"] > 1000
-    assert [case["name"] for case in results["cases"]] == ["point", "nested", "nested_dated"]
+    assert [case["name"] for case in results["cases"]] == ["point", "nested", "nested_dated", "entities_10"]
     for case in results["cases"]:
         assert set(case["contenders"]) == {"floor", "ours", "peer"}
         for runs in case["contenders"].values():
@@ -49,6 +49,14 @@ def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         assert case["contenders"]["ours"]["answered_share"] == 1.0
         assert all(value is not None and value > 0 for value in case["ratios"].values())
     assert results["soak"]["requests"] > 0 and results["soak"]["errors"] == 0
+    # point and nested are timed a second time, sent by hash alone.
+    assert [case["name"] for case in results["cases"] if "persisted" in case] == ["point", "nested"]
+    for case in results["cases"][:2]:
+        persisted = case["persisted"]
+        assert all(
+            persisted[level]["requests"] > 0 and persisted[level]["errors"] == 0 for level in ("c1", "c64")
+        )
+        assert persisted["answered_share"] == 1.0 and persisted["server_p50_ms"] > 0
 
     report = (out / "latest.md").read_text()
     assert "## Latency at concurrency 1 (ms)" in report and "| nested |" in report
@@ -56,4 +64,5 @@ def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         "## Valid time: dated (`asOf`) vs undated" in report
         and "| nested | " in report.split("## Valid time")[1]
     )
+    assert "## Persisted operations" in report and "| point | " in report.split("## Persisted operations")[1]
     assert (out / "latest.png").read_bytes().startswith(b"\x89PNG")

@@ -79,7 +79,7 @@ def _as_of(data: dict[str, Any]) -> None:
 
 def _known_then(data: dict[str, Any]) -> None:
     # Loaded by the test (today), so unknown to the graph on 2025-01-01.
-    assert data == {"company": None}
+    assert data == {"companies": {"totalCount": 0}}
 
 
 def _timeline(data: dict[str, Any]) -> None:

@@ -44,3 +44,12 @@ def test_bad_launcher_sizes_are_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("NEO4J_HEAP", "lots")
     with pytest.raises(ValueError, match="NEO4J_HEAP"):
         LauncherSettings.from_env()
+
+
+def test_safelist_mode_needs_a_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_PERSISTED_ONLY", "true")
+    monkeypatch.delenv("API_PERSISTED_MANIFEST", raising=False)
+    with pytest.raises(ValidationError, match="API_PERSISTED_ONLY=true needs API_PERSISTED_MANIFEST"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("API_PERSISTED_MANIFEST", "pq.json")
+    assert Settings(_env_file=None).api_persisted_only

@@ -27,7 +27,8 @@ const typeDefs = readFileSync(new URL("./typeDefs.graphql", import.meta.url), "u
 const driver = neo4j.driver(env.NEO4J_URI, neo4j.auth.basic(env.NEO4J_USER || "neo4j", env.NEO4J_PASSWORD || ""));
 
 const neoSchema = new Neo4jGraphQL({ typeDefs, driver });
-const schema = await neoSchema.getSchema();
+// A Federation subgraph's schema: the library's own, plus `_entities` and `_service`.
+const schema = await neoSchema.getSubgraphSchema();
 await driver.verifyConnectivity({ database });
 
 const yoga = createYoga({
