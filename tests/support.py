@@ -197,3 +197,12 @@ def asgi_get(app: Any, path: str, headers: dict[str, str] | None = None) -> Any:
             return await client.get(path, headers=headers or {})
 
     return asyncio.run(get())
+
+
+async def data(engine: Any, query: str, variables: dict[str, Any] | None = None) -> Any:
+    """A query's `data` through the in-process engine, checked: no errors, one statement per
+    root field."""
+    payload = await engine(query, variables)
+    assert "errors" not in payload, payload
+    assert payload["extensions"]["statements"] == len(payload["data"])  # one per root field
+    return payload["data"]

@@ -11,7 +11,7 @@ import pytest
 from neo4j import Driver
 
 from service.domain.vocab import MoneyQualifier
-from tests.support import ApiProcess, graphql, seed_only
+from tests.support import ApiProcess, data, graphql, seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
 QUALIFIER_ORDER = [q.name for q in MoneyQualifier]
@@ -20,13 +20,6 @@ QUALIFIER_ORDER = [q.name for q in MoneyQualifier]
 @pytest.fixture(scope="module")
 def graph(driver: Driver) -> Driver:
     return seed_only(driver)
-
-
-async def data(engine: Run, query: str, variables: dict[str, Any] | None = None) -> Any:
-    payload = await engine(query, variables)
-    assert "errors" not in payload, payload
-    assert payload["extensions"]["statements"] == len(payload["data"])  # one per root field
-    return payload["data"]
 
 
 async def refused(engine: Run, query: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from neo4j import Driver
 
 from tests.conftest import EDITOR
-from tests.support import seed_only
+from tests.support import data, seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -18,13 +18,6 @@ Run = Callable[..., Awaitable[dict[str, Any]]]
 @pytest.fixture(scope="module")
 def seeded_once(driver: Driver) -> Driver:
     return seed_only(driver)
-
-
-async def data(engine: Run, query: str, variables: dict[str, Any] | None = None) -> Any:
-    payload = await engine(query, variables)
-    assert "errors" not in payload, payload
-    assert payload["extensions"]["statements"] == len(payload["data"])  # one per root field
-    return payload["data"]
 
 
 # nvidia-openai-10gw is announced "2025-09-22" in seed/data/partnerships-part1.yaml.
