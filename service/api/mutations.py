@@ -37,7 +37,8 @@ from service.api.types import Registry, non_null
 from service.api.write_results import link_input, write_result
 from service.domain.roles import Principal, Role
 from service.domain.vocab import FacilityStatus, Status
-from service.graph import edits
+from service.errors import ApiError, ErrorCode
+from service.graph import edits, merges
 from service.graph.edits import Edit, Outcome
 
 EXPECTED = "Fail with Conflict unless the entity is at this version (0: must not exist yet)."
@@ -140,6 +141,48 @@ async def _retract_link(store: edits.Store, write: Write) -> Outcome:
         return await store.apply(edit)
     except LookupError as error:
         return edits.Missing(str(args["id"]), str(error))
+
+
+_REFUSALS: dict[merges.Refusal, ErrorCode] = {
+    "bad_input": ErrorCode.BAD_USER_INPUT,
+    "not_found": ErrorCode.NOT_FOUND,
+    "conflict": ErrorCode.CONFLICT,
+    "too_large": ErrorCode.QUERY_TOO_COMPLEX,
+}
+
+
+def _coded(outcome: Outcome) -> Outcome:
+    """A merge's failures as coded errors: only data-rule problems are a ValidationError answer."""
+    match outcome:
+        case edits.Missing(message=message):
+            raise ApiError(message, ErrorCode.NOT_FOUND)
+        case edits.Clash(message=message):
+            raise ApiError(message, ErrorCode.CONFLICT)
+    return outcome
+
+
+async def _merge(store: edits.Store, write: Write) -> Outcome:
+    args = write.args
+    try:
+        outcome = await merges.merge(
+            store,
+            str(args["keep"]),
+            str(args["drop"]),
+            write.principal,
+            args["reason"],
+            args.get("expectedVersion"),
+        )
+    except merges.MergeRefused as refused:
+        raise ApiError(str(refused), _REFUSALS[refused.kind]) from None
+    return _coded(outcome)
+
+
+async def _unmerge(store: edits.Store, write: Write) -> Outcome:
+    try:
+        outcome = await merges.unmerge(store, str(write.args["id"]), write.principal, write.args["reason"])
+    except merges.MergeRefused as refused:
+        raise ApiError(str(refused), _REFUSALS[refused.kind]) from None
+    return _coded(outcome)
 
 
 def mutations(registry: Registry) -> dict[str, Mutation]:
@@ -245,5 +288,45 @@ def mutations(registry: Registry) -> dict[str, Mutation]:
         ),
         Role.ADMIN,
         _retract_link,
+    )
+    table["merge"] = Mutation(
+        GraphQLField(
+            result,
+            args={
+                "keep": GraphQLArgument(non_null(GraphQLID), description="Id of the entity that stays."),
+                "drop": GraphQLArgument(
+                    non_null(GraphQLID),
+                    description="Id of its duplicate, of the same type: merged and hidden.",
+                ),
+                "reason": reason,
+                "expectedVersion": GraphQLArgument(
+                    GraphQLInt, description="Fail with CONFLICT unless `keep` is at this version."
+                ),
+            },
+            description="Merge a duplicate into the entity it duplicates: its links and evidence move "
+            "to `keep` (the same link combined, its names kept as aliases), entities naming it name "
+            "`keep`, and lookups of its id answer `keep` (`mergedFrom` lists it). `Written` is `keep`. "
+            "Reversible with `unmerge`. Needs admin.",
+        ),
+        Role.ADMIN,
+        _merge,
+    )
+    table["unmerge"] = Mutation(
+        GraphQLField(
+            result,
+            args={
+                "id": GraphQLArgument(
+                    non_null(GraphQLID),
+                    description="The dropped entity's id, or the merge's id (`<drop>@<version>`, the id of "
+                    "the dropped entity's `merge` change).",
+                ),
+                "reason": reason,
+            },
+            description="Undo a merge: the dropped entity comes back with exactly its values, links and "
+            "evidence, and what the merge added elsewhere goes (later writes stay). `Written` is the "
+            "restored entity. Needs admin.",
+        ),
+        Role.ADMIN,
+        _unmerge,
     )
     return table

@@ -30,13 +30,29 @@ def _matches(c: Compiler, var: str, label: str, retracted: bool) -> str:
     return f"{var}:{label} OR {var}:{RETRACTED}{label}" if retracted else f"{var}:{label}"
 
 
+REDIRECTED = "redirected_id"
+
+
+def redirect(c: Compiler, entity_id: Any) -> str:
+    """Cypher binding `redirected_id`: the id asked for, or, when a merge dropped that entity, the
+    id of the one it was merged into. Under `knownAt` the graph answers as it stood: no redirect."""
+    asked = c.param(str(entity_id))
+    if c.known.on:
+        return f"WITH {asked} AS {REDIRECTED}"
+    merged = c.var("merged")
+    return (
+        f"OPTIONAL MATCH ({merged}:Entity {{id: {asked}}}) "
+        f"WITH coalesce({merged}.merged_into, {asked}) AS {REDIRECTED}"
+    )
+
+
 def lookup(c: Compiler, type_name: str, selection: Selection, args: dict[str, Any]) -> Statement:
     """One entity of a type by id; with `includeRetracted`, a retracted one is found too; with
     `asOf`, only if it held then; with `knownAt`, as the graph held it then."""
     c.answer_as_of(args)
     scope, node = Scope(), c.known.node("n")
     projection = c.object(type_name, {"n": node}, selection.children, scope)
-    found = f"OPTIONAL MATCH ({node}:Entity {{id: {c.param(args['id'])}}})"
+    found = f"{redirect(c, args['id'])} OPTIONAL MATCH ({node}:Entity {{id: {REDIRECTED}}})"
     text = " ".join(
         [
             f"{found} WHERE ({_matches(c, node, type_name, bool(args.get('includeRetracted')))}) "
@@ -62,7 +78,7 @@ def node(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
         )
     text = " ".join(
         [
-            f"OPTIONAL MATCH ({var}:Entity {{id: {c.param(args['id'])}}})",
+            f"{redirect(c, args['id'])} OPTIONAL MATCH ({var}:Entity {{id: {REDIRECTED}}})",
             *scope.calls,
             f"RETURN CASE {' '.join(branches)} ELSE null END AS result",
         ]

@@ -177,6 +177,9 @@ async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     )
     if state is None:
         raise _Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
+    if state["merged_into"]:
+        message = f"{entity_id!r} was merged into {state['merged_into']!r}; write to that one"
+        raise _Abort(Clash(entity_id, message, state["version"]))
     if state["retracted"]:
         raise _Abort(Clash(entity_id, f"{entity_id!r} was retracted; it cannot be written", state["version"]))
     label = state["label"]

@@ -9,7 +9,10 @@ from service.domain.catalog import ENTITY_LABELS
 from service.graph.changes import NEXT_SEQ
 from service.graph.fragments import RETRACTED, identifier
 
-_STATE = "RETURN coalesce(n.version, 1) AS version, labels(n) AS labels, n.origin AS origin"
+_STATE = (
+    "RETURN coalesce(n.version, 1) AS version, labels(n) AS labels, n.origin AS origin, "
+    "n.merged_into AS merged_into"
+)
 
 
 def _state(record: dict[str, Any], created: bool = False) -> dict[str, Any]:
@@ -22,6 +25,7 @@ def _state(record: dict[str, Any], created: bool = False) -> dict[str, Any]:
         "label": (live or hidden or ["Entity"])[0],
         "retracted": bool(hidden) and not live,
         "origin": record["origin"],
+        "merged_into": record["merged_into"],  # set on a duplicate merged into another entity
     }
 
 

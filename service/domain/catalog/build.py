@@ -150,6 +150,17 @@ class Builder(Relations):
         out.add(OutField("version", _VERSION, Leaf.INT, Prop("version", default=1), nullable=False))
         out.add(OutField("retracted", _RETRACTED, Leaf.BOOLEAN, Bookkeeping("retracted"), nullable=False))
         out.add(
+            OutField(
+                "mergedFrom",
+                "Ids of duplicates merged into this entity (`merge`); a lookup of any of them answers "
+                "this one.",
+                Leaf.ID,
+                Prop("merged_from", default=[]),
+                nullable=False,
+                list=True,
+            )
+        )
+        out.add(
             OutField("retraction", "Why and when it was retracted.", "Retraction", Bookkeeping("retraction"))
         )
         out.add(
