@@ -120,13 +120,13 @@ async def _rewrite(
     return outcome
 
 
-def _checked(label: str, make: Any, *args: Any) -> EntryData:
+def _checked(entity_id: str, label: str, make: Any, *args: Any) -> EntryData:
     """An entry built by the merge rules, or the problems it has as an Invalid outcome."""
     try:
         return make(label, *args)  # type: ignore[no-any-return]
     except ValidationError as error:
         problems = [(".".join(str(p) for p in e["loc"]) or "(entry)", e["msg"]) for e in error.errors()]
-        raise _Abort(Invalid(problems)) from None
+        raise _Abort(_prefixed(entity_id, Invalid(problems))) from None
 
 
 async def _set_redirects(tx: AsyncManagedTransaction, keep: str, drop: str) -> list[str]:
@@ -185,11 +185,11 @@ async def merge(
         text = f"merge of {drop!r} into {keep!r}: {reason}"
         before: dict[str, EntryData] = {}
         for other, (other_label, entry) in entries.items():
-            moved = _checked(other_label, retarget, entry, drop, keep)
+            moved = _checked(other, other_label, retarget, entry, drop, keep)
             if moved != entry:
                 before[other] = entry
                 await _rewrite(tx, other, moved, "merge", principal, text)
-        combined = _checked(label, absorb, keep_before, drop_before)
+        combined = _checked(keep, label, absorb, keep_before, drop_before)
         before[keep] = keep_before
         written = await _rewrite(tx, keep, combined, "merge", principal, text)
         after = {entity_id: await _entry(tx, entity_id) for entity_id in before}
