@@ -123,7 +123,7 @@ def entities(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
     types, ids = representations(args["representations"])
     # Two lists of strings rather than a list of maps: the driver sends and Neo4j reads them faster.
     type_list, id_list = c.param(types), c.param(ids)
-    scope, at, var, item = Scope(), c.var("i"), c.var("n"), c.var("item")
+    scope, at, var, item, merged = Scope(), c.var("i"), c.var("n"), c.var("item"), c.var("merged")
     branches = []
     for type_name in sorted(set(types)):
         body = c.object(type_name, {"n": var}, selection.for_type(type_name), scope)[1:-1]
@@ -135,7 +135,10 @@ def entities(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
     text = " ".join(
         [
             f"UNWIND range(0, size({id_list}) - 1) AS {at}",
-            f"OPTIONAL MATCH ({var}:Entity {{id: {id_list}[{at}]}})",
+            # A merged duplicate's id answers the entity it was merged into, as lookups do.
+            f"OPTIONAL MATCH ({merged}:Entity {{id: {id_list}[{at}]}})",
+            f"WITH {at}, coalesce({merged}.merged_into, {id_list}[{at}]) AS {REDIRECTED}",
+            f"OPTIONAL MATCH ({var}:Entity {{id: {REDIRECTED}}})",
             *scope.calls,
             f"WITH {at}, {cases} AS {item} ORDER BY {at}",
             # collect() skips nulls: each item is wrapped so that a miss keeps its place.

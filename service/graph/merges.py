@@ -282,9 +282,12 @@ async def unmerge(store: Store, merge_or_drop: str, principal: Principal, reason
             )
         record: dict[str, Any] = found["m"]
         keep, drop, label = str(record["keep"]), str(record["drop"]), str(record["label"])
-        _, dropped = await _lock_pair(tx, keep, drop)
+        kept, dropped = await _lock_pair(tx, keep, drop)
         if dropped["merged_into"] != keep:
             raise MergeRefused("conflict", f"{drop!r} is not merged into {keep!r} now")
+        if kept["merged_into"]:
+            message = f"{keep!r} was merged into {kept['merged_into']!r} since: unmerge that first"
+            raise MergeRefused("conflict", message)
         text = f"unmerge of {drop!r} from {keep!r}: {reason}"
         entry: EntryData = json.loads(record["dropped"])
         await _restore_dropped(tx, drop, label, entry, str(dropped["origin"] or "api"))

@@ -14,7 +14,7 @@ from service.domain.entities import Person
 from service.graph.fragments import ARCHIVED, EARLIER
 from service.graph.merges import MAX_MERGE_LINKS
 from tests.api.test_mutations import post
-from tests.support import MOMENTS, REPO_ROOT, ApiProcess, seed_only
+from tests.support import MOMENTS, REPO_ROOT, ApiProcess, Neo4jServer, seed_only
 
 KEEP, DROP = "foxconn", "test-hon-hai"
 DEAL = "test-hon-hai-openai-supply"
@@ -157,6 +157,12 @@ def test_merge_moves_everything_and_unmerge_gives_it_back(
         == seed_evidence["company"]["sources"]["totalCount"] + 1
     )
     assert redirected["companies"]["totalCount"] == 0
+    federated = data(
+        api,
+        "query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Company { id } } }",
+        {"reps": [{"__typename": "Company", "id": DROP}]},
+    )
+    assert federated["_entities"] == [{"id": KEEP}]
 
     # Links moved: the deal names Foxconn (and its derived SUPPLIES edge follows), and the same
     # chairmanship became one position with both sources.
@@ -276,3 +282,61 @@ def test_refusals_are_coded_and_write_nothing(api: ApiProcess, world: Driver, ke
 
 def test_links_cap_is_documented() -> None:
     assert f"{MAX_MERGE_LINKS}" in (REPO_ROOT / "docs" / "merge.md").read_text()
+
+
+def test_merges_chain_and_unwind(api: ApiProcess, world: Driver, keys: dict[str, str]) -> None:
+    """A duplicate of the duplicate, merged first: its id follows the second merge to Foxconn,
+    and comes back to the first duplicate when that merge is undone."""
+    admin, second = keys["admin"], "test-hon-hai-2"
+    company = {"id": second, "name": "Hon Hai Precision Ind.", "evidence": EVIDENCE}
+    written = post(
+        api,
+        f"mutation($i: CompanyInput!) {{ upsertCompany(input: $i) {{ {RESULT} }} }}",
+        {"i": company},
+        admin,
+    )
+    assert written["data"]["upsertCompany"]["__typename"] == "Written"
+    before = neighbourhood(world, [KEEP, DROP, second])
+    assert merge(api, admin, DROP, second)["data"]["merge"]["__typename"] == "Written"
+    assert merge(api, admin)["data"]["merge"]["__typename"] == "Written"
+    lookup = '{ company(id: "test-hon-hai-2") { id mergedFrom } }'
+    assert data(api, lookup)["company"] == {"id": KEEP, "mergedFrom": [DROP, second]}
+    assert post(api, UNMERGE, {"id": DROP}, admin)["data"]["unmerge"]["__typename"] == "Written"
+    assert data(api, lookup)["company"] == {"id": DROP, "mergedFrom": [second]}
+    assert post(api, UNMERGE, {"id": second}, admin)["data"]["unmerge"]["__typename"] == "Written"
+    assert neighbourhood(world, [KEEP, DROP, second]) == before
+
+
+def test_an_entity_over_the_links_cap_is_refused_before_anything_is_written(
+    world: Driver, neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap, lowered for the test, against the real database through the graph layer."""
+    import asyncio
+
+    from neo4j import AsyncGraphDatabase
+
+    from service.domain.roles import Principal, Role
+    from service.graph import merges
+    from service.graph.edits import Store
+
+    links = world.execute_query(
+        "MATCH (:Entity {id: $id})-[r]-() WHERE NOT type(r) IN $skip RETURN count(r) AS n",
+        id=DROP,
+        skip=list(BOOKKEEPING_LINKS),
+    ).records[0]["n"]
+    monkeypatch.setattr(merges, "MAX_MERGE_LINKS", links - 1)
+    head = world.execute_query("MATCH (s:Sequence) RETURN s.value AS v").records[0]["v"]
+
+    async def attempt() -> str:
+        driver = AsyncGraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password))
+        try:
+            principal = Principal("test", "test-admin", Role.ADMIN)
+            await merges.merge(Store(driver, "neo4j"), KEEP, DROP, principal, "too big", None)
+        except merges.MergeRefused as refused:
+            return refused.kind
+        finally:
+            await driver.close()
+        return "merged"
+
+    assert asyncio.run(attempt()) == "too_large"
+    assert world.execute_query("MATCH (s:Sequence) RETURN s.value AS v").records[0]["v"] == head
