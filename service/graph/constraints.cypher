@@ -24,11 +24,9 @@ CREATE INDEX change_entity IF NOT EXISTS FOR (n:Change) ON (n.entity);
 CREATE CONSTRAINT watch_id IF NOT EXISTS FOR (n:Watch) REQUIRE n.id IS UNIQUE;
 CREATE INDEX watch_owner IF NOT EXISTS FOR (n:Watch) ON (n.owner);
 CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (n:Webhook) REQUIRE n.id IS UNIQUE;
-// Merges of duplicates (`merge`, `unmerge`): found by their id or the dropped id; a merge
-// re-points the ids already merged into the one it drops.
+// Merges of duplicates (`merge`, `unmerge`): found by their id or by the dropped id.
 CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE;
 CREATE INDEX merge_drop IF NOT EXISTS FOR (n:Merge) ON (n.drop);
-CREATE INDEX entity_merged_into IF NOT EXISTS FOR (n:Entity) ON (n.merged_into);
 
 // Properties the API filters and sorts by.
 CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name);

@@ -9,7 +9,6 @@ node keeps every rewritten entry before and after, and the dropped entry whole, 
 """
 
 import json
-from collections.abc import Iterable
 from typing import Any, Literal
 
 from neo4j import AsyncManagedTransaction
@@ -130,24 +129,19 @@ def _checked(entity_id: str, label: str, make: Any, *args: Any) -> EntryData:
 
 
 async def _set_redirects(tx: AsyncManagedTransaction, keep: str, drop: str) -> list[str]:
-    """Point the dropped id (and ids merged into it before) at the kept entity; returns those ids."""
+    """Point the dropped id, and the ids merged into it before (its `merged_from`, in order), at
+    the kept entity; returns those earlier ids."""
     result = await tx.run(
-        "MATCH (x:Entity) WHERE x.merged_into = $drop SET x.merged_into = $keep RETURN x.id AS id",
+        "MATCH (d:Entity {id: $drop}), (k:Entity {id: $keep}) "
+        "WITH d, k, coalesce(d.merged_from, []) AS earlier "
+        "SET d.merged_into = $keep, k.merged_from = coalesce(k.merged_from, []) + [$drop] + earlier "
+        "REMOVE d.merged_from "
+        "WITH earlier CALL (earlier) { UNWIND earlier AS id MATCH (x:Entity {id: id}) "
+        "SET x.merged_into = $keep } RETURN earlier",
         drop=drop,
         keep=keep,
     )
-    forwarded = [record["id"] async for record in result]
-    await (
-        await tx.run(
-            "MATCH (d:Entity {id: $drop}), (k:Entity {id: $keep}) "
-            "SET d.merged_into = $keep, k.merged_from = coalesce(k.merged_from, []) + $ids "
-            "REMOVE d.merged_from",
-            drop=drop,
-            keep=keep,
-            ids=[drop, *forwarded],
-        )
-    ).consume()
-    return forwarded
+    return [str(i) for i in (await result.single(strict=True))["earlier"]]
 
 
 async def merge(
@@ -245,20 +239,21 @@ async def _restore_dropped(
     await _write_rows(tx, drop, rows, False)
 
 
-async def _drop_redirects(
-    tx: AsyncManagedTransaction, keep: str, drop: str, forwarded: Iterable[str]
-) -> None:
-    ids = [drop, *forwarded]
+async def _drop_redirects(tx: AsyncManagedTransaction, keep: str, drop: str, earlier: list[str]) -> None:
+    """The redirects as they were before the merge: the dropped entity's own `merged_from` back,
+    and the ids merged into it pointing at it again."""
     await (
         await tx.run(
-            "MATCH (k:Entity {id: $keep}) "
-            "WITH k, [i IN coalesce(k.merged_from, []) WHERE NOT i IN $ids] AS left "
-            "SET k.merged_from = CASE WHEN size(left) = 0 THEN null ELSE left END "
-            "WITH k MATCH (x:Entity) WHERE x.id IN $forwarded SET x.merged_into = $drop",
+            "MATCH (k:Entity {id: $keep}), (d:Entity {id: $drop}) "
+            "WITH k, d, [i IN coalesce(k.merged_from, []) WHERE NOT i IN $ids] AS left "
+            "SET k.merged_from = CASE WHEN size(left) = 0 THEN null ELSE left END, "
+            "d.merged_from = CASE WHEN size($earlier) = 0 THEN null ELSE $earlier END "
+            "WITH 1 AS one CALL () { UNWIND $earlier AS id MATCH (x:Entity {id: id}) "
+            "SET x.merged_into = $drop }",
             keep=keep,
             drop=drop,
-            ids=ids,
-            forwarded=list(forwarded),
+            ids=[drop, *earlier],
+            earlier=earlier,
         )
     ).consume()
 
@@ -291,7 +286,7 @@ async def unmerge(store: Store, merge_or_drop: str, principal: Principal, reason
         text = f"unmerge of {drop!r} from {keep!r}: {reason}"
         entry: EntryData = json.loads(record["dropped"])
         await _restore_dropped(tx, drop, label, entry, str(dropped["origin"] or "api"))
-        await _drop_redirects(tx, keep, drop, record["forwarded"] or [])
+        await _drop_redirects(tx, keep, drop, [str(i) for i in record["forwarded"] or []])
         version = dropped["version"] + 1
         await history.stamp(tx, drop, version, principal.key_id, str(dropped["origin"] or "api"))
         await _remember(tx, drop, label, version, "unmerge", principal, text, None, entry, ["mergedInto"])
