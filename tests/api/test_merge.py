@@ -10,7 +10,7 @@ from neo4j import Driver
 
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
-from service.domain.entities import Person
+from service.domain.entities import Partnership, Person
 from service.graph.fragments import ARCHIVED, EARLIER
 from service.graph.merges import MAX_MERGE_LINKS
 from tests.api.test_mutations import post
@@ -340,3 +340,39 @@ def test_an_entity_over_the_links_cap_is_refused_before_anything_is_written(
 
     assert asyncio.run(attempt()) == "too_large"
     assert world.execute_query("MATCH (s:Sequence) RETURN s.value AS v").records[0]["v"] == head
+
+
+def test_a_duplicate_deal_merges_into_the_curated_one_and_back(
+    api: ApiProcess, world: Driver, keys: dict[str, str]
+) -> None:
+    """Two records of one deal: the parties become one list (same company, same role: one link),
+    the duplicate's derived edges go, and the undo brings them back."""
+    admin, kept = keys["admin"], "openai-foxconn-us-hardware"
+    curated = next(p for p in load_dataset(DATA_DIR).section("partnerships") if p.id == kept)
+    assert isinstance(curated, Partnership)
+    duplicate = {
+        "id": "test-dup-deal",
+        "name": "OpenAI and Foxconn hardware deal",
+        "kind": curated.kind.value.upper(),
+        "status": curated.status.value.upper(),
+        "parties": [{"company": p.company, "role": p.role.value.upper()} for p in curated.parties],
+        "evidence": [{"source": e.source, "quote": e.quote} for e in curated.evidence[:1]],
+    }
+    query = f"mutation($i: PartnershipInput!) {{ upsertPartnership(input: $i) {{ {RESULT} }} }}"
+    assert post(api, query, {"i": duplicate}, admin)["data"]["upsertPartnership"]["__typename"] == "Written"
+    watched = [kept, "test-dup-deal", *(p.company for p in curated.parties)]
+    before = neighbourhood(world, watched)
+    stamped = (
+        "MATCH ()-[r]->() WHERE r.partnership = 'test-dup-deal' "
+        f"AND type(r) <> '{ARCHIVED}' RETURN count(r) AS n"
+    )
+    assert world.execute_query(stamped).records[0]["n"] > 0
+
+    assert merge(api, admin, kept, "test-dup-deal")["data"]["merge"]["__typename"] == "Written"
+    assert world.execute_query(stamped).records[0]["n"] == 0
+    deal = data(api, '{ partnership(id: "test-dup-deal") { id parties { company { id } role } } }')
+    assert deal["partnership"]["id"] == kept
+    assert len(deal["partnership"]["parties"]) == len(curated.parties)  # no party twice
+
+    assert post(api, UNMERGE, {"id": "test-dup-deal"}, admin)["data"]["unmerge"]["__typename"] == "Written"
+    assert neighbourhood(world, watched) == before
