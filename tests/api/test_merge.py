@@ -196,6 +196,10 @@ def test_merge_moves_everything_and_unmerge_gives_it_back(
         (link["relationship"], link["id"]) for link in events[DROP]["linksRemoved"]
     }
 
+    # The kept entity's own history says so too, newest first: the merge and who made it.
+    kept_history = data(api, '{ company(id: "foxconn") { history(first: 1) { nodes { action keyName } } } }')
+    assert kept_history["company"]["history"]["nodes"] == [{"action": "merge", "keyName": "test-admin"}]
+
     # As the graph stood before the merge (`knownAt`), the duplicate is there as it was.
     then = data(api, f'{{ company(id: "test-hon-hai", knownAt: "{moment}") {{ id name }} }}')
     assert then["company"] == {"id": DROP, "name": "Hon Hai Precision Industry Co., Ltd."}
