@@ -61,6 +61,17 @@ class Compiler(Lists):
         )
         self.extras = extras or {}
 
+    def entity_id(self, value: Any) -> str:
+        """An entity id argument as Cypher: the id, or, when a merge dropped that entity, the id of
+        the one it was merged into (`merge`). Under `knownAt` the graph answers as it stood, so
+        no redirect: call this after the answer's moments are set."""
+        asked = self.param(str(value))
+        if self.known.on:
+            return asked
+        merged = self.var("merged")
+        redirect = f"COLLECT {{ MATCH ({merged}:Entity {{id: {asked}}}) RETURN {merged}.merged_into }}[0]"
+        return f"coalesce({redirect}, {asked})"
+
     # -- objects -------------------------------------------------------------------------
 
     def object(

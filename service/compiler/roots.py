@@ -172,7 +172,7 @@ def changes(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statemen
     out = OutField(selection.name, "", "Change", Connection(Hop((), True, "Change")), connection="Change")
     feed = Everything(
         "Change",
-        near=None if near is None else c.param(str(near)),
+        near=None if near is None else c.entity_id(near),
         within=within,
         watch=None if watch is None else c.param(str(watch)),
     )
@@ -185,7 +185,7 @@ def timeline(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stateme
     c.answer_as_of(args)
     scope = Scope()
     out = OutField(selection.name, "", "Event", Connection(Hop((), True, "Event")), connection="Event")
-    events = Everything("Event", about=c.param(str(args["id"])))
+    events = Everything("Event", about=c.entity_id(args["id"]))
     connection = c.related(out, {}, selection, scope, read_as=events)
     return Statement(" ".join([*scope.calls, f"RETURN {connection} AS result"]), c.params)
 

@@ -164,6 +164,17 @@ def test_merge_moves_everything_and_unmerge_gives_it_back(
     )
     assert federated["_entities"] == [{"id": KEEP}]
 
+    # The analytics' entity arguments follow the merge too: asked about the dropped id, they
+    # answer what they answer about Foxconn.
+    analytics = (
+        '{{ timeline(id: "{0}", first: 5) {{ nodes {{ on description }} }} '
+        'supplyChain(company: "{0}", maxDepth: 1) {{ entries {{ tier company {{ id }} }} }} '
+        'connections(from: "{0}", to: "openai") {{ paths {{ steps {{ from {{ id }} to {{ id }} }} }} }} }}'
+    )
+    about_keep = data(api, analytics.format(KEEP))
+    assert about_keep["connections"]["paths"] and about_keep["timeline"]["nodes"]
+    assert data(api, analytics.format(DROP)) == about_keep
+
     # Links moved: the deal names Foxconn (and its derived SUPPLIES edge follows), and the same
     # chairmanship became one position with both sources.
     moved = data(

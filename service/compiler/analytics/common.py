@@ -61,7 +61,7 @@ def rooted(c: Compiler, label: str, entity_id: str, scope: Scope, root: str, res
     """A statement answering null for an unknown `entity_id`, else `result` computed from it."""
     text = " ".join(
         [
-            f"OPTIONAL MATCH ({root}:{label} {{id: {c.param(entity_id)}}})",
+            f"OPTIONAL MATCH ({root}:{label} {{id: {c.entity_id(entity_id)}}})",
             *scope.calls,
             f"RETURN CASE WHEN {root} IS NULL THEN null ELSE {result} END AS result",
         ]

@@ -212,7 +212,7 @@ def diff(c: Compiler, selection: Selection, args: dict[str, Any]) -> Statement:
         elif child.name == "__typename":
             fields.append(f"{key}: 'Diff'")
     text = (
-        f"OPTIONAL MATCH ({a}:Entity {{id: {c.param(str(args['around']))}}}) "
+        f"OPTIONAL MATCH ({a}:Entity {{id: {c.entity_id(args['around'])}}}) "
         f"{'' if known else f'WHERE NOT {a}:{RETRACTED} '}"
         f"CALL ({a}) {{ WITH {a} WHERE {a} IS NOT NULL {body} }} "
         f"RETURN {{{', '.join(fields)}}} AS result"

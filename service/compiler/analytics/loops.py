@@ -24,7 +24,7 @@ def circular_flows(c: Compiler, selection: Selection, args: dict[str, Any]) -> S
     a, path, rows = c.var("a"), c.var("p"), c.var("loops")
     involving = args.get("involving")
     start = (
-        f"MATCH ({a}:Company {{id: {c.param(involving)}}})"
+        f"MATCH ({a}:Company {{id: {c.entity_id(involving)}}})"
         if involving is not None
         else f"MATCH ({a}:Company) WHERE EXISTS {{ ({a})-[:{rel}]->() }} AND EXISTS {{ ()-[:{rel}]->({a}) }}"
     )

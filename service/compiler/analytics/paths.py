@@ -110,8 +110,8 @@ def connections(c: Compiler, selection: Selection, args: dict[str, Any]) -> Stat
         elif child.name == "__typename":
             fields.append(f"{response_key(child)}: 'Connections'")
     text = (
-        f"OPTIONAL MATCH ({a}:Entity {{id: {c.param(start)}}}) WHERE {c.held_any(a, False)} "
-        f"OPTIONAL MATCH ({b}:Entity {{id: {c.param(end)}}}) "
+        f"OPTIONAL MATCH ({a}:Entity {{id: {c.entity_id(start)}}}) WHERE {c.held_any(a, False)} "
+        f"OPTIONAL MATCH ({b}:Entity {{id: {c.entity_id(end)}}}) "
         f"CALL ({a}, {b}) {{ {body} }} RETURN {{{', '.join(fields)}}} AS result"
     )
     return Statement(text, c.params)
