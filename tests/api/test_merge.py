@@ -157,6 +157,14 @@ def test_merge_moves_everything_and_unmerge_gives_it_back(
         == seed_evidence["company"]["sources"]["totalCount"] + 1
     )
     assert redirected["companies"]["totalCount"] == 0
+    hidden = data(
+        api,
+        '{ companies(includeRetracted: true, where: {id: {eq: "test-hon-hai"}}) '
+        "{ nodes { id retracted retraction { reason } } } }",
+    )["companies"]["nodes"]
+    assert hidden == [
+        {"id": DROP, "retracted": True, "retraction": {"reason": "merged into foxconn: duplicate"}}
+    ]
     federated = data(
         api,
         "query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Company { id } } }",
