@@ -266,8 +266,9 @@ async def unmerge(store: Store, merge_or_drop: str, principal: Principal, reason
     async def work(tx: AsyncManagedTransaction) -> Outcome:
         result = await tx.run(
             "MATCH (m:Merge) WHERE (m.id = $id OR m.drop = $id) AND NOT m.undone "
+            "WITH m ORDER BY m.at DESC LIMIT 1 "
             "SET m.undone = true, m.undone_at = datetime(), m.undone_by = $key "
-            "RETURN properties(m) AS m ORDER BY m.at DESC LIMIT 1",
+            "RETURN properties(m) AS m",
             id=merge_or_drop,
             key=principal.key_id,
         )
