@@ -222,6 +222,9 @@ def test_merge_moves_everything_and_unmerge_gives_it_back(
     # As the graph stood before the merge (`knownAt`), the duplicate is there as it was.
     then = data(api, f'{{ company(id: "test-hon-hai", knownAt: "{moment}") {{ id name }} }}')
     assert then["company"] == {"id": DROP, "name": "Hon Hai Precision Industry Co., Ltd."}
+    # As it stands since (`knownAt` now), the duplicate is not there, and not redirected either.
+    now = world.execute_query("RETURN toString(datetime()) AS now").records[0]["now"]
+    assert data(api, f'{{ company(id: "test-hon-hai", knownAt: "{now}") {{ id }} }}')["company"] is None
 
     undone = post(api, UNMERGE, {"id": DROP}, keys["admin"])["data"]["unmerge"]
     assert undone["__typename"] == "Written" and undone["id"] == DROP, undone
