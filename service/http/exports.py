@@ -86,10 +86,22 @@ async def _subset(request: Request, settings: Settings) -> list[str] | None:
     return _ids(values, settings.export_max_ids)
 
 
+# Rows are small: sent one by one, the ASGI round trips would cost more than writing them.
+CHUNK_BYTES = 64 * 1024
+
+
 async def _stream(network: Network, chosen: Format) -> AsyncIterator[bytes]:
     try:
-        async for chunk in chosen.write(network):
-            yield chunk.encode()
+        pending: list[bytes] = []
+        size = 0
+        async for text in chosen.write(network):
+            chunk = text.encode()
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= CHUNK_BYTES:
+                yield b"".join(pending)
+                pending, size = [], 0
+        yield b"".join(pending)
     except (Neo4jError, DriverError, OSError) as error:
         # Headers are sent: all that is left is to end the body short (the client sees it truncated).
         log.warning("export cut short: %r", error)
