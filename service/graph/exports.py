@@ -28,47 +28,83 @@ LINK_TYPES = tuple(
     sorted({*OWNED_OUTGOING, *OWNED_INCOMING, *(d.rel for d in DERIVED_LINKS)} - {"SOURCED_BY"})
 )
 STAKE = "STAKE"
+# The properties the formats write (with the precision of each partial date). Reading only these
+# keeps bookkeeping (hashes, search text, `recorded_at`) off the wire: hydrating every node's
+# DateTime alone tripled the time of a full export.
+NODE_PROPERTIES = (
+    "name", "kind", "status", "country", "ticker", "legal_name", "aliases", "city", "region",
+    "latitude", "longitude", "description", "summary", "products", "announced_on",
+    "announced_precision", "value_amount", "value_currency", "value_usd", "value_qualifier", "power_mw",
+)  # fmt: skip
+LINK_PROPERTIES = (
+    "partnership", "role", "title", "kind", "status", "type", "percent", "qualifier", "since",
+    "since_precision", "until", "until_precision", "announced_on", "value_amount", "value_currency",
+    "value_usd", "value_qualifier", "value_basis",
+)  # fmt: skip
+
+
+def _projection(var: str, keys: tuple[str, ...]) -> str:
+    return f"{var} {{{', '.join('.' + k for k in keys)}}}"
+
 
 # The evidence of a node, an entity, or a link that lists its sources (with parallel quotes).
 _EVIDENCE = (
     "COLLECT {{ MATCH ({var})-[e:SOURCED_BY]->(s:Source)"
     " RETURN {{url: s.url, publisher: s.publisher, quote: e.quote}} ORDER BY e.ord }}"
 )
+# Two ways in: every node of the network, or only the ids asked for (an index seek on the id).
+_ALL = "MATCH ({var}:Entity) WHERE any(l IN labels({var}) WHERE l IN $labels)"
+_SOME = "MATCH ({var}:Entity) WHERE {var}.id IN $ids AND any(l IN labels({var}) WHERE l IN $labels)"
+_IN_SUBSET = " AND {var}.id IN $ids"
 _NODES = (
-    "MATCH (n:Entity) WHERE any(l IN labels(n) WHERE l IN $labels) AND ($ids IS NULL OR n.id IN $ids)"
     " WITH n ORDER BY n.id"
-    " RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, properties(n) AS props, "
+    " RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label, "
+    + _projection("n", NODE_PROPERTIES)
+    + " AS props, "
     + _EVIDENCE.format(var="n")
     + " AS evidence"
 )
+# The types are the declarations' own names (never user text). Links are sorted before their
+# evidence is read, so the sort holds references and keys only.
 # A derived link cites its partnership's evidence; an owned link the sources it lists.
 _LINKS = (
-    "MATCH (a:Entity)-[r]->(b:Entity) WHERE type(r) IN $types"
-    " AND ($ids IS NULL OR (a.id IN $ids AND b.id IN $ids))"
-    " AND any(l IN labels(a) WHERE l IN $labels) AND any(l IN labels(b) WHERE l IN $labels)"
-    " RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS props,"
+    f" MATCH (a)-[r:{'|'.join(LINK_TYPES)}]->(b:Entity)"
+    " WHERE any(l IN labels(b) WHERE l IN $labels){subset}"
+    " WITH a, r, b ORDER BY a.id, b.id, type(r), coalesce(r.partnership, r.title, r.role, '')"
+    " RETURN a.id AS source, b.id AS target, type(r) AS type, "
+    + _projection("r", LINK_PROPERTIES).replace("{", "{{").replace("}", "}}")
+    + " AS props,"
     " [l IN labels(b) WHERE l IN $labels][0] AS target_label, b.kind AS target_kind,"
     " CASE WHEN r.partnership IS NOT NULL"
-    " THEN COLLECT { MATCH (p:Partnership {id: r.partnership}) RETURN p.announced_precision }[0] END"
+    " THEN COLLECT {{ MATCH (p:Partnership {{id: r.partnership}}) RETURN p.announced_precision }}[0] END"
     " AS announced_precision,"
     " CASE WHEN r.partnership IS NOT NULL"
-    " THEN COLLECT { MATCH (p:Partnership {id: r.partnership})-[e:SOURCED_BY]->(s:Source)"
-    " RETURN {url: s.url, publisher: s.publisher, quote: e.quote} ORDER BY e.ord }"
-    " ELSE COLLECT { UNWIND range(0, size(coalesce(r.sources, [])) - 1) AS i"
-    " MATCH (s:Source {id: r.sources[i]})"
-    " RETURN {url: s.url, publisher: s.publisher, quote: coalesce(r.quotes, [])[i]} ORDER BY i }"
+    " THEN COLLECT {{ MATCH (p:Partnership {{id: r.partnership}})-[e:SOURCED_BY]->(s:Source)"
+    " RETURN {{url: s.url, publisher: s.publisher, quote: e.quote}} ORDER BY e.ord }}"
+    " ELSE COLLECT {{ UNWIND range(0, size(coalesce(r.sources, [])) - 1) AS i"
+    " MATCH (s:Source {{id: r.sources[i]}})"
+    " RETURN {{url: s.url, publisher: s.publisher, quote: coalesce(r.quotes, [])[i]}} ORDER BY i }}"
     " END AS evidence"
-    " ORDER BY source, target, type, coalesce(r.partnership, r.title, r.role, '')"
 )
 _STAKES = (
-    "MATCH (holder:Entity)<-[:HOLDS_STAKE]-(k:Stake)-[:STAKE_IN]->(held:Entity)"
-    " WHERE ($ids IS NULL OR (holder.id IN $ids AND held.id IN $ids))"
-    " AND any(l IN labels(holder) WHERE l IN $labels) AND any(l IN labels(held) WHERE l IN $labels)"
+    " MATCH (holder)<-[:HOLDS_STAKE]-(k:Stake)-[:STAKE_IN]->(held:Entity)"
+    " WHERE any(l IN labels(held) WHERE l IN $labels){subset}"
+    " WITH holder, k, held ORDER BY k.id"
     " RETURN holder.id AS source, held.id AS target, $stake AS type,"
     " [l IN labels(held) WHERE l IN $labels][0] AS target_label, held.kind AS target_kind,"
-    " k {.*, partnership: COLLECT { MATCH (k)-[:STAKE_UNDER]->(p:Partnership) RETURN p.id }[0]}"
-    " AS props, " + _EVIDENCE.format(var="k") + " AS evidence ORDER BY k.id"
+    " k {{.id, .type, .percent, .qualifier,"
+    " partnership: COLLECT {{ MATCH (k)-[:STAKE_UNDER]->(p:Partnership) RETURN p.id }}[0]}}"
+    " AS props, " + _EVIDENCE.format(var="k").replace("{", "{{").replace("}", "}}") + " AS evidence"
 )
+STATEMENTS = {
+    # (what, subset?) -> the statement
+    ("nodes", False): _ALL.format(var="n") + _NODES,
+    ("nodes", True): _SOME.format(var="n") + _NODES,
+    ("links", False): _ALL.format(var="a") + _LINKS.format(subset=""),
+    ("links", True): _SOME.format(var="a") + _LINKS.format(subset=_IN_SUBSET.format(var="b")),
+    ("stakes", False): _ALL.format(var="holder") + _STAKES.format(subset=""),
+    ("stakes", True): _SOME.format(var="holder") + _STAKES.format(subset=_IN_SUBSET.format(var="held")),
+}
 # Bookkeeping the exports leave out: hashes, search text, load markers.
 _INTERNAL = {"content_hash", "aliases_text", "unknown", "load_id", "origin", "ord", "evidence_ord"}
 
@@ -155,13 +191,15 @@ class Network:
             await self.session.close()
 
     async def nodes(self) -> AsyncIterator[Node]:
-        result = await self.tx.run(_NODES, labels=list(NODE_LABELS), ids=self.ids)
+        subset = self.ids is not None
+        result = await self.tx.run(STATEMENTS["nodes", subset], labels=list(NODE_LABELS), ids=self.ids)
         async for r in result:
             yield Node(r["id"], r["label"], _plain(r["props"]), _cited(r["evidence"]))
 
     async def links(self) -> AsyncIterator[Link]:
         params: dict[str, Any] = {"labels": list(NODE_LABELS), "ids": self.ids}
-        result = await self.tx.run(_LINKS, types=list(LINK_TYPES), **params)
+        subset = self.ids is not None
+        result = await self.tx.run(STATEMENTS["links", subset], **params)
         last, number = "", 0
         async for r in result:
             # A derived link's date is its deal's announcement, known as precisely as the deal's.
@@ -173,7 +211,7 @@ class Network:
             last, number = stem, (number + 1 if stem == last else 1)
             link_id = stem if number == 1 else f"{stem}.{number}"
             yield Link(link_id, r["source"], r["target"], r["type"], props, _cited(r["evidence"]), *_end(r))
-        result = await self.tx.run(_STAKES, stake=STAKE, **params)
+        result = await self.tx.run(STATEMENTS["stakes", subset], stake=STAKE, **params)
         async for r in result:
             props = _plain(r["props"])
             yield Link(
