@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test lint typecheck pytest seed check audit data-audit keys schema constraints tools wrk chromium icu web \
+.PHONY: run up down test lint typecheck pytest seed check audit data-audit keys export schema constraints tools wrk chromium icu web \
 	bench bench-smoke bench-load bench-api bench-analytics bench-feed faults clean
 
 $(STAMP): pyproject.toml constraints.txt | icu
@@ -38,6 +38,10 @@ audit: $(STAMP)
 # API keys without activating the venv: make keys ARGS="create --name news-ingest --role editor"
 keys: $(STAMP)
 	@$(PY) -m service keys $(ARGS)
+
+# An export of the running graph: make export ARGS="--format gexf --out supplygraph.gexf" (docs/exports.md)
+export: $(STAMP)
+	@$(PY) -m service export $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
