@@ -79,6 +79,8 @@ def test_ftm_every_entity_valid_and_every_reference_resolves(
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"].startswith("application/x-ndjson")
     assert 'filename="supplygraph.ftm.json"' in reply.headers["content-disposition"]
+    # Streamed: the length is not known before the last row is written.
+    assert reply.headers.get("transfer-encoding") == "chunked" and "content-length" not in reply.headers
     entities = [json.loads(line) for line in reply.text.splitlines()]
     schemata = {e["id"]: model.get(e["schema"]) for e in entities}
     assert len(schemata) == len(entities), "ids are unique"
