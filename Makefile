@@ -6,10 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run up down test lint typecheck pytest seed check audit data-audit keys schema constraints tools wrk chromium web \
+.PHONY: run up down test lint typecheck pytest seed check audit data-audit keys export schema constraints tools wrk chromium icu web \
 	bench bench-smoke bench-load bench-api bench-analytics bench-feed faults clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt | icu
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	@echo "[make] installing the project and its tools into $(VENV) (first run: a minute or two)"
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ audit: $(STAMP)
 # API keys without activating the venv: make keys ARGS="create --name news-ingest --role editor"
 keys: $(STAMP)
 	@$(PY) -m service keys $(ARGS)
+
+# An export of the running graph: make export ARGS="--format gexf --out supplygraph.gexf" (docs/exports.md)
+export: $(STAMP)
+	@$(PY) -m service export $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -97,6 +101,15 @@ wrk:
 	    echo "[make] installing wrk (apt-get)"; \
 	    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
 	  else echo "wrk is needed for the benchmark and its test: apt-get install wrk (or brew install wrk)"; exit 1; fi; }
+
+# PyICU (under followthemoney, which reads the FtM export back in tests/exports) has no wheels on
+# PyPI: pip builds it against the distribution's ICU.
+icu:
+	@pkg-config --exists icu-uc 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "[make] installing libicu-dev (apt-get)"; \
+	    apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; }; \
+	  else echo "libicu-dev, pkg-config and g++ are needed to build PyICU: apt-get install libicu-dev pkg-config g++"; exit 1; fi; }
 
 # The browser tests (tests/browser) drive the distribution's chromium through playwright; nothing
 # downloads a browser at test time.

@@ -1,6 +1,7 @@
 """`python -m service`: serve the API with uvicorn as production would (no reload).
 
 `python -m service keys create|list|revoke` manages API keys instead (`service.keys_cli`);
+`python -m service export --format F --out FILE` writes an export (`service.exports.cli`);
 `python -m service schema` writes the SDL clients read to service/api/schema.graphql, and the
 Federation subgraph's SDL (what `_service { sdl }` answers) to service/api/subgraph.graphql.
 """
@@ -17,23 +18,31 @@ import uvicorn
 from service import keys_cli
 from service.api.persisted import ManifestError
 from service.api.schema import SDL_FILE, SUBGRAPH_FILE, build_api, sdl
+from service.exports import cli as export_cli
 from service.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m service", description="The Supplygraph API.")
-    commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema,export}")
     commands.add_parser("serve", help="Serve the API (the default).")
     commands.add_parser(
         "schema", help="Write the SDLs to service/api/schema.graphql and subgraph.graphql (make schema)."
     )
     keys_cli.add_commands(commands.add_parser("keys", help="Create, list and revoke API keys."))
+    export_cli.add_arguments(
+        commands.add_parser(
+            "export", help="Write the network as FtM, GraphML, GEXF or CSV (docs/exports.md)."
+        )
+    )
     args = parser.parse_args(argv)
     if args.command == "schema":
         raise SystemExit(write_schema())
     settings = Settings()
     if args.command == "keys":
         raise SystemExit(keys_cli.run(args, settings))
+    if args.command == "export":
+        raise SystemExit(export_cli.run(args, settings))
     serve(settings)
 
 

@@ -148,6 +148,12 @@ class Settings(BaseSettings):
         description="Allow webhook URLs on loopback, private, link-local and other internal addresses "
         "(for tests and closed networks only).",
     )
+    export_timeout_seconds: float = Field(
+        default=300.0, gt=0, description="Seconds one export (/export/..., streamed) may read for."
+    )
+    export_max_ids: int = Field(
+        default=5000, ge=1, description="Ids one subset export (the explorer's view) may name."
+    )
 
     @property
     def cors_origins(self) -> tuple[str, ...]:

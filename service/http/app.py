@@ -1,7 +1,7 @@
 """`create_app(settings)`: the ASGI application, its driver's lifecycle and its routes.
 
 /graphql goes straight to `GraphQLApp` (a browser's GET gets the GraphiQL page instead); the
-other routes are a small Starlette app: health, metrics and the explorer page. Nothing else is
+other routes are a small Starlette app: health, metrics, the explorer page and the exports. Nothing else is
 served: no OpenAPI or Swagger pages, which would load scripts from elsewhere.
 """
 
@@ -34,6 +34,7 @@ from service.graph.keys import find_key
 from service.graph.reads import feed_head, read_result
 from service.http import pages
 from service.http.access import Access
+from service.http.exports import export_endpoint
 from service.http.feed import FeedClock
 from service.http.graphql import GraphQLApp, Receive, Scope, Send
 from service.http.health import healthz, readyz
@@ -161,6 +162,11 @@ def create_app(settings: Settings) -> "App":
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         Route("/explore", explore),
+        Route(
+            "/export/{format}",
+            export_endpoint(settings, access, lambda: state["driver"]),
+            methods=["GET", "POST"],
+        ),
     ]
     if dist is not None:
         routes.append(Mount(pages.ASSETS_PATH, pages.Assets(directory=dist / "assets"), name="assets"))

@@ -6,10 +6,13 @@ import urllib.request
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import networkx as nx
 from neo4j import Driver
 
 from tests.browser.conftest import Watched
 from tests.support import ApiProcess, graphql
+
+NODE_SCHEMATA = {"Company", "Organization", "PublicBody", "Person", "RealEstate", "Project"}
 
 
 def _ids(page: Watched, selector: str = "node") -> set[str]:
@@ -18,6 +21,15 @@ def _ids(page: Watched, selector: str = "node") -> set[str]:
         "selector => window.supplygraph.cy.elements(selector).map(e => e.id())", selector
     )
     return set(ids)
+
+
+def _edges(page: Watched) -> list[dict[str, str]]:
+    """Source, target and kind of the drawn links."""
+    edges: list[dict[str, str]] = page.page.evaluate(
+        "() => window.supplygraph.cy.edges().map(e => ({source: e.data('source'),"
+        " target: e.data('target'), kind: e.data('kind')}))"
+    )
+    return edges
 
 
 def _has(page: Watched, element_id: str, class_name: str | None = None) -> bool:
@@ -251,3 +263,24 @@ def test_a_date_redraws_the_network_as_of_then_and_the_timeline_follows(
     page.page.get_by_role("button", name="Today").click()
     page.idle()
     assert "asOf" not in _query(page) and "nvidia-openai-10gw" in _ids(page)
+
+
+def test_export_view_as_graphml_gexf_and_ftm(seeded: Driver, api: ApiProcess, page: Watched) -> None:
+    page.page.goto(f"{api.url}/explore?focus=stargate")
+    page.idle()
+    shown = _ids(page, "node:not(.off)")
+    assert len(shown) > 1
+    for label, extension in (("GraphML", "graphml"), ("GEXF", "gexf"), ("FtM", "ftm.json")):
+        with page.page.expect_download() as download:
+            page.page.get_by_role("button", name=label, exact=True).click()
+        assert download.value.suggested_filename == f"supplygraph-stargate.{extension}"
+        path = download.value.path()
+        if label == "FtM":
+            entities = [json.loads(line) for line in path.read_text().splitlines()]
+            assert {e["id"] for e in entities if e["schema"] in NODE_SCHEMATA} == shown
+            continue
+        network = nx.read_graphml(path, force_multigraph=True) if label == "GraphML" else nx.read_gexf(path)
+        # The view's nodes, and the links between them (at least those the view draws).
+        assert set(network.nodes) == shown
+        drawn = {(e["source"], e["target"]) for e in _edges(page) if e["kind"] != "money"}
+        assert drawn <= {(a, b) for a, b in network.edges()} | {(b, a) for a, b in network.edges()}

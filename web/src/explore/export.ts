@@ -1,4 +1,5 @@
-/** Saving the view as a file: PNG or SVG, of the network or of the facility map. */
+/** Saving the view as a file: PNG or SVG, of the network or of the facility map; or the data in
+ * view as GraphML, GEXF or FollowTheMoney entities, from the server's /export endpoints. */
 
 import { h } from "./dom";
 
@@ -34,4 +35,25 @@ export async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
   } finally {
     URL.revokeObjectURL(url);
   }
+}
+
+export type DataFormat = "graphml" | "gexf" | "ftm";
+export const DATA_EXTENSIONS: Record<DataFormat, string> = {
+  graphml: "graphml",
+  gexf: "gexf",
+  ftm: "ftm.json",
+};
+
+/** These entities and the links between them, as the server writes them in `format`. */
+export async function exportData(format: DataFormat, ids: string[]): Promise<Blob> {
+  const response = await fetch(`/export/${format}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ids }),
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { errors?: { message: string }[] } | null;
+    throw new Error(body?.errors?.[0]?.message ?? `The export failed (HTTP ${response.status}).`);
+  }
+  return await response.blob();
 }

@@ -185,6 +185,14 @@ export class GraphView {
     return this.cy.nodes().map((node) => node.data() as NodeData);
   }
 
+  /** Ids of the nodes drawn and not hidden by the legend's filters. */
+  shownIds(): string[] {
+    return this.cy
+      .nodes()
+      .not(".off")
+      .map((node) => node.id());
+  }
+
   clear(): void {
     this.cy.elements().remove();
   }

@@ -9,7 +9,7 @@ import "./explore.css";
 import { followChanges } from "./changes";
 import { applies, OVERLAYS, runOverlay, type Overlay, type OverlayResult } from "./analytics";
 import { byId, fill, h } from "./dom";
-import { download, svgBlob, svgToPng } from "./export";
+import { DATA_EXTENSIONS, type DataFormat, download, exportData, svgBlob, svgToPng } from "./export";
 import { drawFacilities, loadFacilities, type FacilityItem, type FacilityMap } from "./facilities";
 import { GraphView } from "./graph";
 import { listFacilities, listNodes } from "./inview";
@@ -269,6 +269,18 @@ async function exportAs(format: "png" | "svg"): Promise<void> {
   say(`Saved ${name}.`);
 }
 
+async function exportView(format: DataFormat): Promise<void> {
+  const ids = graph.shownIds();
+  if (!ids.length) {
+    say("Nothing in view to export.");
+    return;
+  }
+  const name = `supplygraph-${state.focus ?? "graph"}.${DATA_EXTENSIONS[format]}`;
+  say(`Exporting ${ids.length} entities…`);
+  download(await exportData(format, ids), name);
+  say(`Saved ${name}: ${ids.length} entities and the links between them.`);
+}
+
 // ---- start ------------------------------------------------------------------------------
 
 function legend(): void {
@@ -326,6 +338,9 @@ function start(): void {
   byId("clear-overlay").addEventListener("click", () => clearOverlay());
   byId("export-png").addEventListener("click", () => void busy(() => exportAs("png")));
   byId("export-svg").addEventListener("click", () => void busy(() => exportAs("svg")));
+  for (const format of Object.keys(DATA_EXTENSIONS) as DataFormat[]) {
+    byId(`export-${format}`).addEventListener("click", () => void busy(() => exportView(format)));
+  }
   byId("fit").addEventListener("click", () => graph.fit());
   const date = byId<HTMLInputElement>("as-of");
   date.addEventListener("change", () => {
