@@ -57,7 +57,7 @@ export const HUB_RANKINGS: Record<HubRanking, string> = {
 export interface Hubs {
   rankings: { rank: number; score: number; company: { id: string; name: string } }[];
 }
-export const HUBS = `query DashboardHubs($by: RankingKind!, $asOf: Date) {
+export const HUBS = `query DashboardHubs($by: RankingKind! = LARGEST_MONEY_HUBS, $asOf: Date) {
   rankings(by: $by, first: 12, asOf: $asOf) { rank score company { id name } }
 }`;
 
