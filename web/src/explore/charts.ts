@@ -101,7 +101,11 @@ export class BarChart {
         animation: false,
         aria: { enabled: true, label: { description: spec.description } },
         grid,
-        legend: spec.series.length > 1 ? { top: 0, data: spec.series.map((s) => s.name) } : { show: false },
+        // One line, scrolled on a narrow screen, so that it never covers the plot.
+        legend:
+          spec.series.length > 1
+            ? { type: "scroll", top: 0, data: spec.series.map((s) => s.name) }
+            : { show: false },
         tooltip: {
           trigger: "axis",
           axisPointer: { type: "shadow" },

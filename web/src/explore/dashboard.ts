@@ -1,6 +1,7 @@
 /**
  * The dashboard view of /explore (`?view=dashboard`): four charts, each drawn from one GraphQL
- * request (aggregates.ts), each bar a way into the network view. main.ts loads this module (and
+ * request (aggregates.ts asks, figures.ts shapes the answer, charts.ts draws), each bar a way
+ * into the network view. This module lays them out, with their controls, loading and errors. main.ts loads this module (and
  * ECharts with it) only when the view is opened, so the network alone stays light.
  *
  * money     deals grouped by status, each qualifier's amounts a bar of its own
@@ -17,10 +18,10 @@ import {
   moneyByStatus,
   type HubRanking,
 } from "./aggregates";
-import { BarChart, type BarSpec, type Drawn } from "./charts";
-import { monthName, type DealSelection } from "./deals";
+import { BarChart, type Drawn } from "./charts";
+import type { DealSelection } from "./deals";
 import { fill, h } from "./dom";
-import { usd } from "./model";
+import { capacityFigure, hubsFigure, moneyFigure, monthsFigure, type Choice, type Figure } from "./figures";
 
 export interface DashboardActions {
   hub(id: string): void;
@@ -33,33 +34,18 @@ export interface DashboardActions {
 }
 export interface DashboardOptions {
   asOf?: string;
-  /** Deals per month from this month on (YYYY-MM); none: all. */
+  /** Deals per month from this month on (YYYY-MM); none: the latest 24 months with deals. */
   since?: string;
   ranking: HubRanking;
 }
 export type ChartId = "money" | "months" | "hubs" | "capacity";
-
-// Money qualifiers in the API's order (MoneyQualifier), each with a name and a colour.
-const QUALIFIERS: [string, string, string][] = [
-  ["EXACT", "exact", "#2563eb"],
-  ["UP_TO", "up to", "#f59e0b"],
-  ["AT_LEAST", "at least", "#16a34a"],
-  ["APPROXIMATELY", "approximately", "#7c3aed"],
-  ["ESTIMATED", "estimated", "#db2777"],
-];
-const words = (text: string): string => text.toLowerCase().replace(/_/g, " ");
-const plural = (n: number, one: string, many = `${one}s`): string =>
-  `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
-const megawatts = (value: number): string => `${Math.round(value).toLocaleString("en")} MW`;
-const WINDOW = 24; // months shown when no start is chosen
-const count = (value: number): string => Math.round(value).toLocaleString("en");
 
 interface Card {
   section: HTMLElement;
   chart: BarChart;
   status: HTMLElement;
   note: HTMLElement;
-  choose: (category: number, series: number | null) => void;
+  choose: Figure["choose"];
 }
 
 export class Dashboard {
@@ -139,8 +125,8 @@ export class Dashboard {
       section,
       status,
       note,
-      chart: new BarChart(plot, table, (c, s) => card.choose(c, s)),
-      choose: () => undefined,
+      chart: new BarChart(plot, table, (c, s) => this.open(card.choose(c, s))),
+      choose: () => null,
     };
     this.cards.set(id, card);
     return section;
@@ -158,23 +144,29 @@ export class Dashboard {
     this.options = options;
     this.since.value = options.since ?? "";
     this.ranking.value = options.ranking;
-    const loaders: Record<ChartId, () => Promise<void>> = {
-      money: () => this.money(),
-      months: () => this.months(),
-      hubs: () => this.hubs(),
-      capacity: () => this.capacity(),
+    const { asOf, since, ranking } = options;
+    const showFrom = (month: string): void => this.change({ since: month });
+    const loaders: Record<ChartId, () => Promise<Figure>> = {
+      money: async () => moneyFigure(await moneyByStatus(asOf)),
+      months: async () => monthsFigure(await dealsPerMonth(since, asOf), since, showFrom),
+      hubs: async () => hubsFigure(await hubs(ranking, asOf), ranking),
+      capacity: async () => capacityFigure(await capacityByCountry(asOf)),
     };
     const wanted = only && !changedDate ? only : (Object.keys(loaders) as ChartId[]);
     await Promise.all(wanted.map((id) => this.load(id, loaders[id])));
   }
 
-  private async load(id: ChartId, work: () => Promise<void>): Promise<void> {
+  private async load(id: ChartId, work: () => Promise<Figure>): Promise<void> {
     const card = this.cards.get(id);
     if (!card) return;
     card.section.dataset.state = "loading";
     card.status.textContent = "Loading…";
     try {
-      await work();
+      const figure = await work();
+      card.choose = figure.choose;
+      card.chart.draw(figure.spec);
+      card.status.textContent = figure.status;
+      fill(card.note, figure.note);
       card.section.dataset.state = "ready";
     } catch (error) {
       card.section.dataset.state = "error";
@@ -190,177 +182,12 @@ export class Dashboard {
     }
   }
 
-  private draw(
-    id: ChartId,
-    spec: BarSpec,
-    status: string,
-    note: string | (Node | string)[],
-    choose: Card["choose"],
-  ): void {
-    const card = this.cards.get(id);
-    if (!card) return;
-    card.choose = choose;
-    card.chart.draw(spec);
-    card.status.textContent = status;
-    fill(card.note, note);
-  }
-
-  private async money(): Promise<void> {
-    const { partnerships } = await moneyByStatus(this.options.asOf);
-    const groups = partnerships.groupBy;
-    const present = QUALIFIERS.filter(([q]) =>
-      groups.some((g) => g.valueUsd.byQualifier.some((b) => b.qualifier === q && b.sum != null)),
-    );
-    const statuses = groups.map((g) => g.key.status);
-    const figures = (index: number, qualifier: string) =>
-      groups[index].valueUsd.byQualifier.find((b) => b.qualifier === qualifier);
-    const undisclosed = groups.map((_, i) => figures(i, "UNDISCLOSED")?.items ?? 0);
-    this.draw(
-      "money",
-      {
-        categories: statuses.map((s) => (s ? words(s) : "no status")),
-        series: present.map(([q, name, colour]) => ({
-          name,
-          colour,
-          values: groups.map((_, i) => figures(i, q)?.sum ?? null),
-        })),
-        axisName: "US$ (each qualifier apart)",
-        format: (v) => usd(v).replace("US$", "$"),
-        description:
-          "Deals by status: the US dollar amounts of each qualifier, side by side, never added together.",
-        tooltip: (i) => [
-          `${statuses[i] ? words(statuses[i]) : "no status"}: ${plural(groups[i].count, "deal")}`,
-          ...groups[i].valueUsd.byQualifier.map((b) =>
-            b.sum != null
-              ? `${words(b.qualifier)}: ${usd(b.sum)} over ${plural(b.count, "deal")}`
-              : `${words(b.qualifier)}: ${plural(b.items, "deal")}, no amount`,
-          ),
-        ],
-        extra: [
-          { name: "Deals", values: groups.map((g) => count(g.count)) },
-          { name: "Value undisclosed", values: undisclosed.map(count) },
-        ],
-      },
-      `${plural(partnerships.totalCount, "deal")} in ${plural(groups.length, "status", "statuses")}.`,
-      "Not added together: every total you see is of one qualifier. Undisclosed values have no bar (see the table).",
-      (i, s) => {
-        const status = statuses[i];
-        if (status) this.actions.deals({ status, qualifier: s == null ? undefined : present[s]?.[0] });
-      },
-    );
-  }
-
-  private async months(): Promise<void> {
-    const chosen = this.options.since;
-    const { partnerships } = await dealsPerMonth(chosen, this.options.asOf);
-    const counts = new Map<string, number>();
-    for (const g of partnerships.groupBy) {
-      if (g.key.announcedOnMonth) counts.set(g.key.announcedOnMonth, g.count);
-    }
-    const every = monthsBetween([...counts.keys()].sort());
-    // Without a chosen month, the last two years with deals: a few old deals would otherwise
-    // thin every bar. The note says what is left of the window, and offers it.
-    const months = chosen ? every : every.slice(-WINDOW);
-    const shown = months.reduce((sum, m) => sum + (counts.get(m) ?? 0), 0);
-    const earlier = every.length - months.length;
-    const inMonths = [...counts.values()].reduce((a, b) => a + b, 0);
-    const cut = partnerships.groupBy.length >= 100;
-    const undated = partnerships.totalCount - inMonths;
-    const since = chosen ? ` since ${monthName(chosen)}` : "";
-    const notes: (Node | string)[] = [];
-    if (earlier > 0) {
-      notes.push(
-        `${plural(inMonths - shown, "deal")} announced from ${monthName(every[0])} to ${monthName(every[earlier - 1])} ${
-          inMonths - shown === 1 ? "is" : "are"
-        } left of this window. `,
-        h(
-          "button",
-          { type: "button", class: "link", onclick: () => this.change({ since: every[0] }) },
-          `Show from ${monthName(every[0])}`,
-        ),
-        h("br"),
-      );
-    }
-    if (!cut && undated > 0) {
-      notes.push(
-        `${plural(undated, "deal")}${since} ${undated === 1 ? "is" : "are"} dated only to a quarter, half or year, or undated, so in no month.`,
-      );
-    }
-    this.draw(
-      "months",
-      {
-        categories: months,
-        series: [{ name: "Deals", colour: "#2563eb", values: months.map((m) => counts.get(m) ?? 0) }],
-        axisName: "Deals announced",
-        format: count,
-        description: `Deals announced per month${since}.`,
-        tooltip: (i) => [`${monthName(months[i])}: ${plural(counts.get(months[i]) ?? 0, "deal")} announced`],
-      },
-      `${plural(shown, "deal")} over ${plural(months.length, "month")}${since}${cut ? " (the latest 100 months with deals)" : ""}.`,
-      notes,
-      (i) => {
-        if (months[i]) this.actions.deals({ month: months[i] });
-      },
-    );
-  }
-
-  private async hubs(): Promise<void> {
-    const by = this.options.ranking;
-    const { rankings } = await hubs(by, this.options.asOf);
-    const money = by === "LARGEST_MONEY_HUBS";
-    const format = money ? (v: number) => usd(v).replace("US$", "$") : count;
-    this.draw(
-      "hubs",
-      {
-        categories: rankings.map((r) => r.company.name),
-        series: [{ name: HUB_RANKINGS[by], colour: "#0d9488", values: rankings.map((r) => r.score) }],
-        horizontal: true,
-        axisName: HUB_RANKINGS[by],
-        format,
-        description: `The top companies by ${HUB_RANKINGS[by].toLowerCase()}.`,
-        tooltip: (i) => [
-          `${rankings[i].rank}. ${rankings[i].company.name}: ${money ? usd(rankings[i].score) : plural(rankings[i].score, "company", "companies")}`,
-        ],
-      },
-      `The top ${rankings.length}.`,
-      money
-        ? "The ranking adds the US$ values on the money links of each company's deals, whatever their qualifier: “up to” ceilings count in full."
-        : "Distinct companies each one supplies, through any deal.",
-      (i) => {
-        const company = rankings[i]?.company;
-        if (company) this.actions.hub(company.id);
-      },
-    );
-  }
-
-  private async capacity(): Promise<void> {
-    const { facilities } = await capacityByCountry(this.options.asOf);
-    const groups = facilities.groupBy;
-    const countries = groups.map((g) => g.key.country);
-    this.draw(
-      "capacity",
-      {
-        categories: countries.map((c) => c ?? "no country"),
-        series: [{ name: "Power capacity", colour: "#16a34a", values: groups.map((g) => g.powerMw.sum) }],
-        axisName: "MW",
-        format: megawatts,
-        description: "Countries by the summed power capacity of their facilities, largest first.",
-        tooltip: (i) => [
-          `${countries[i] ?? "no country"}: ${groups[i].powerMw.sum != null ? megawatts(groups[i].powerMw.sum) : "no stated power"}`,
-          `${plural(groups[i].count, "facility", "facilities")}, ${groups[i].powerMw.count} stating a power`,
-        ],
-        extra: [
-          { name: "Facilities", values: groups.map((g) => count(g.count)) },
-          { name: "Stating a power", values: groups.map((g) => count(g.powerMw.count)) },
-        ],
-      },
-      `${plural(facilities.totalCount, "facility", "facilities")}, ${facilities.aggregate.powerMw.count} stating a power capacity; the top ${groups.length} countries.`,
-      "Facilities without a stated power count for nothing here.",
-      (i) => {
-        const country = countries[i];
-        if (country) this.actions.country(country);
-      },
-    );
+  /** Open what a bar stands for. */
+  private open(choice: Choice | null): void {
+    if (!choice) return;
+    if ("deals" in choice) this.actions.deals(choice.deals);
+    else if ("hub" in choice) this.actions.hub(choice.hub);
+    else this.actions.country(choice.country);
   }
 
   /** What each chart draws, read back from ECharts. */
@@ -375,20 +202,4 @@ export class Dashboard {
   resize(): void {
     for (const card of this.cards.values()) card.chart.resize();
   }
-}
-
-/** Every month from the first to the last of `sorted` (YYYY-MM), the empty ones too. */
-export function monthsBetween(sorted: string[]): string[] {
-  if (!sorted.length) return [];
-  const out: string[] = [];
-  let [year, month] = sorted[0].split("-").map(Number);
-  const last = sorted[sorted.length - 1];
-  for (let guard = 0; guard < 1200; guard += 1) {
-    const key = `${year}-${String(month).padStart(2, "0")}`;
-    out.push(key);
-    if (key >= last) break;
-    month = month === 12 ? 1 : month + 1;
-    if (month === 1) year += 1;
-  }
-  return out;
 }
