@@ -8,6 +8,8 @@ import "./explore.css";
 
 import { followChanges } from "./changes";
 import { applies, OVERLAYS, runOverlay, type Overlay, type OverlayResult } from "./analytics";
+import type { Dashboard, DashboardOptions } from "./dashboard";
+import { describeDeals, formatDeals, loadDeals, parseDeals, type DealSelection } from "./deals";
 import { byId, fill, h } from "./dom";
 import { DATA_EXTENSIONS, type DataFormat, download, exportData, svgBlob, svgToPng } from "./export";
 import { drawFacilities, loadFacilities, type FacilityItem, type FacilityMap } from "./facilities";
@@ -25,8 +27,11 @@ import { showTimeline } from "./timeline";
 
 declare global {
   interface Window {
-    /** For the browser console and the browser tests: the cytoscape instance and the state. */
-    supplygraph?: { cy: GraphView["cy"]; state: () => ViewState };
+    /**
+     * For the browser console and the browser tests: the cytoscape instance, the state and,
+     * once the dashboard view has been opened, the dashboard.
+     */
+    supplygraph?: { cy: GraphView["cy"]; state: () => ViewState; dashboard?: Dashboard };
   }
 }
 
@@ -37,6 +42,7 @@ const expanded = new Set<string>();
 let overlayResult: OverlayResult | null = null;
 let facilityItems: FacilityItem[] | null = null;
 let facilityMap: FacilityMap | null = null;
+let dashboard: Dashboard | null = null;
 
 const graph = new GraphView(byId("graph"), {
   select: (id) => void busy(() => select(id)),
@@ -110,12 +116,52 @@ async function focusOn(id: string, push: boolean): Promise<void> {
   graph.clear();
   expanded.clear();
   clearOverlay(false);
-  state = { ...state, focus: id, expand: [], select: id, overlay: undefined };
+  state = { ...state, focus: id, expand: [], select: id, overlay: undefined, deals: undefined };
   if (state.view !== "graph") await setView("graph", false);
   writeState(state, push);
   await expand(id);
   graph.mark(id, "focus");
   await select(id);
+}
+
+/** Draw a set of deals chosen on the dashboard (a status, a status and qualifier, a month). */
+async function showDeals(selection: DealSelection, push: boolean): Promise<void> {
+  graph.clear();
+  expanded.clear();
+  clearOverlay(false);
+  const deals = formatDeals(selection);
+  state = { ...state, focus: undefined, expand: [], select: undefined, overlay: undefined, deals };
+  if (state.view !== "graph") await setView("graph", false);
+  writeState(state, push);
+  const subject = describeDeals(selection);
+  say(`Deals ${subject}: asking the API…`);
+  const result = await loadDeals(selection, state.asOf);
+  overlayResult = result;
+  result.elements.nodes.forEach((node) => store.know(node.id, node.type));
+  graph.add(result.elements);
+  applyFilters();
+  graph.highlight(result.highlight);
+  graph.fit();
+  listInView();
+  const pick = (ids: string[]): void => {
+    graph.highlight(new Set(ids));
+    graph.fit(new Set(ids));
+    if (ids[0]) void busy(() => select(ids[0]));
+  };
+  fill(
+    byId("overlay"),
+    overlayPanel(result, subject, pick, () => clearOverlay()),
+  );
+  fill(
+    byId("details"),
+    h(
+      "p",
+      {},
+      `The deals ${subject}, with their parties and the money between them. Choose one for its details.`,
+    ),
+  );
+  byId("timeline").hidden = true;
+  say(`Deals ${subject}: ${result.count}, highlighted in the view.`);
 }
 
 function applyFilters(): void {
@@ -131,6 +177,7 @@ function listInView(): void {
     graph.nodes().map((node) => node.id),
     (id) => void busy(() => selectAndShow(id)),
   );
+  if (state.view === "dashboard") return;
   if (state.view === "facilities") {
     if (facilityMap) listFacilities(facilityMap, (id) => void busy(() => select(id)));
     return;
@@ -214,8 +261,32 @@ const FACILITY_INTRO =
   "coordinates for most sites: those are drawn as rings at the centre of their state or country, so " +
   "their positions are approximate. Choose one for its details and sources.";
 
+function facilityIntro(): HTMLElement[] {
+  const country = state.country;
+  if (!country) return [h("p", {}, FACILITY_INTRO)];
+  const all = (): void =>
+    void busy(async () => {
+      state.country = undefined;
+      fill(byId("details"), facilityIntro());
+      await drawMap();
+      writeState(state, true);
+    });
+  return [
+    h(
+      "p",
+      {},
+      `Only the facilities in ${country}, chosen on the dashboard. `,
+      h("button", { type: "button", onclick: all }, "Show every country"),
+    ),
+    h("p", {}, FACILITY_INTRO),
+  ];
+}
+
 async function drawMap(): Promise<void> {
-  const items = facilityItems ?? [];
+  const everywhere = facilityItems ?? [];
+  const items = state.country
+    ? everywhere.filter((item) => item.location.country === state.country)
+    : everywhere;
   facilityMap = await drawFacilities(
     byId("facilities"),
     items,
@@ -230,9 +301,50 @@ async function drawMap(): Promise<void> {
   const approximate = facilityMap.placed.filter((p) => p.placement.kind === "approximate").length;
   const exact = facilityMap.placed.length - approximate;
   say(
-    `${items.length} facilities: ${exact} placed by coordinates, ${approximate} approximately ` +
+    `${items.length} facilities${state.country ? ` in ${state.country}` : ""}: ${exact} placed by coordinates, ${approximate} approximately ` +
       `(centre of their state or country), ${facilityMap.unplaced.length} without a location.`,
   );
+}
+
+const DASHBOARD_INTRO =
+  "Each chart is one GraphQL request to the API's aggregates or rankings, drawn as the API answers it. " +
+  "Choose a bar to open it in the network: a status or a month shows those deals, a company its network, " +
+  "a country its facilities on the map. Each chart's figures are also in a table under it.";
+
+async function showDashboard(): Promise<void> {
+  fill(byId("details"), h("p", {}, DASHBOARD_INTRO));
+  byId("timeline").hidden = true;
+  say("Loading the dashboard…");
+  if (!dashboard) {
+    const { Dashboard } = await import("./dashboard");
+    dashboard = new Dashboard(byId("dashboard"), {
+      hub: (id) => void busy(() => focusOn(id, true)),
+      deals: (selection) => void busy(() => showDeals(selection, true)),
+      country: (code) => void busy(() => showCountry(code)),
+      options: (options) => {
+        state.since = options.since;
+        state.ranking = options.ranking;
+        writeState(state);
+      },
+      run: (work) => void busy(work),
+    });
+    if (window.supplygraph) window.supplygraph.dashboard = dashboard;
+  }
+  const options: DashboardOptions = { asOf: state.asOf, since: state.since, ranking: state.ranking };
+  await dashboard.show(options);
+  say(
+    state.asOf
+      ? `The dashboard as of ${state.asOf}.`
+      : "The dashboard: choose a bar to open it in the network.",
+  );
+}
+
+/** The facility map with one country's facilities only (a country chosen on the dashboard). */
+async function showCountry(code: string): Promise<void> {
+  state.country = code;
+  state.select = undefined;
+  await setView("facilities", false);
+  writeState(state, true);
 }
 
 async function setView(view: View, write = true): Promise<void> {
@@ -245,11 +357,22 @@ async function setView(view: View, write = true): Promise<void> {
   byId("overlay").hidden = view !== "graph";
   byId("facilities").hidden = view !== "facilities";
   byId("legend-facilities").hidden = view !== "facilities";
-  if (view === "facilities") {
-    if (!state.select) fill(byId("details"), h("p", {}, FACILITY_INTRO));
+  byId("dashboard").hidden = view !== "dashboard";
+  byId("legend").hidden = view === "dashboard";
+  byId("in-view").hidden = view === "dashboard";
+  for (const id of ["fit", "export-png", "export-svg"])
+    byId<HTMLButtonElement>(id).disabled = view === "dashboard";
+  if (view !== "facilities") state.country = undefined;
+  if (view === "dashboard") {
+    await showDashboard();
+  } else if (view === "facilities") {
+    if (!state.select) fill(byId("details"), facilityIntro());
     say("Loading the facilities…");
     facilityItems ??= await loadFacilities();
     await drawMap();
+  } else if (write && !graph.nodes().length && !state.deals) {
+    // Back from the dashboard to an empty network: start where the network starts.
+    await focusOn(state.focus ?? DEFAULT_FOCUS, false);
   } else {
     graph.cy.resize();
     if (graph.nodes().length) graph.fit(overlayResult?.highlight);
@@ -310,8 +433,13 @@ async function restore(): Promise<void> {
   expanded.clear();
   clearOverlay(false);
   await setView(wanted.view, false);
-  const focus = wanted.focus ?? (wanted.view === "graph" ? DEFAULT_FOCUS : undefined);
-  if (focus) {
+  const deals = wanted.view === "graph" ? parseDeals(wanted.deals ?? null) : undefined;
+  const focus = wanted.focus ?? (wanted.view === "graph" && !deals ? DEFAULT_FOCUS : undefined);
+  if (deals) {
+    await showDeals(deals, false);
+    for (const id of wanted.expand) await expand(id);
+    if (wanted.select) await select(wanted.select);
+  } else if (focus) {
     state.focus = focus;
     await expand(focus);
     graph.mark(focus, "focus");
@@ -349,7 +477,10 @@ function start(): void {
   });
   byId("as-of-clear").addEventListener("click", () => void busy(() => setDate(undefined)));
   window.addEventListener("popstate", () => void busy(restore));
-  window.addEventListener("resize", () => graph.cy.resize());
+  window.addEventListener("resize", () => {
+    graph.cy.resize();
+    dashboard?.resize();
+  });
   byId("legend").addEventListener("toggle", () => graph.cy.resize());
   void busy(restore);
 }

@@ -207,7 +207,8 @@ export function moneyFlows(partnership: PartnershipRef, parties: Party[], into: 
   }
 }
 
-function deal(partnership: PartnershipRef, parties: Party[], into: Collector): void {
+/** A deal as a node, its parties linked to it, and the money flows between them. */
+export function dealElements(partnership: PartnershipRef, parties: Party[], into: Collector): void {
   into.node(partnershipNode(partnership));
   for (const party of parties) {
     into.node(companyNode(party.company));
@@ -247,7 +248,7 @@ function company(entity: Company, into: Collector): void {
     into.node(facilityNode(node));
     into.edge("facility", entity.id, node.id, roles.map(lower).join(", "));
   }
-  for (const { node } of entity.partnerships.edges) deal(node, node.parties ?? [], into);
+  for (const { node } of entity.partnerships.edges) dealElements(node, node.parties ?? [], into);
 }
 
 function person(entity: Person, into: Collector): void {
@@ -265,7 +266,7 @@ function facility(entity: Facility, into: Collector): void {
     into.edge("facility", node.id, entity.id, roles.map(lower).join(", "));
   }
   for (const partnership of entity.partnerships.nodes) {
-    deal(partnership, partnership.parties ?? [], into);
+    dealElements(partnership, partnership.parties ?? [], into);
     into.edge("facility", partnership.id, entity.id, "concerns");
   }
   if (entity.partOf) {
@@ -279,7 +280,7 @@ function facility(entity: Facility, into: Collector): void {
 }
 
 function partnership(entity: Partnership, into: Collector): void {
-  deal(entity, entity.parties, into);
+  dealElements(entity, entity.parties, into);
   for (const site of entity.facilities.nodes) {
     into.node(facilityNode(site));
     into.edge("facility", entity.id, site.id, "concerns");

@@ -1,9 +1,11 @@
 /** The view's state in the URL, so that a link reproduces the view. */
 
+import type { HubRanking } from "./aggregates";
 import type { Overlay } from "./analytics";
 import { OVERLAYS } from "./analytics";
 
-export type View = "graph" | "facilities";
+export type View = "graph" | "facilities" | "dashboard";
+const VIEWS: readonly string[] = ["graph", "facilities", "dashboard"];
 
 export interface ViewState {
   /** The entity the view was opened on. */
@@ -20,6 +22,14 @@ export interface ViewState {
   hide: string[];
   /** The date the network is drawn as of (YYYY-MM-DD); none: today. */
   asOf?: string;
+  /** Deals drawn in the network instead of one entity's neighbourhood (deals.ts parseDeals). */
+  deals?: string;
+  /** The facility map shows only this country's facilities (ISO code, as the data has it). */
+  country?: string;
+  /** The dashboard's deals per month start at this month (YYYY-MM). */
+  since?: string;
+  /** The dashboard's ranking of hubs. */
+  ranking: HubRanking;
 }
 
 const list = (value: string | null): string[] => (value ? value.split(",").filter(Boolean) : []);
@@ -32,10 +42,18 @@ export function readState(search: string = window.location.search): ViewState {
     expand: list(params.get("expand")),
     select: params.get("select") ?? undefined,
     overlay: overlay && overlay in OVERLAYS ? (overlay as Overlay) : undefined,
-    view: params.get("view") === "facilities" ? "facilities" : "graph",
+    view: VIEWS.includes(params.get("view") ?? "") ? (params.get("view") as View) : "graph",
     area: params.get("area") ?? "all",
     hide: list(params.get("hide")),
     asOf: /^\d{4}-\d{2}-\d{2}$/.test(params.get("asOf") ?? "") ? (params.get("asOf") as string) : undefined,
+    deals: params.get("deals") ?? undefined,
+    country: /^[A-Za-z-]{2,8}$/.test(params.get("country") ?? "")
+      ? (params.get("country") as string)
+      : undefined,
+    since: /^\d{4}-(0[1-9]|1[0-2])$/.test(params.get("since") ?? "")
+      ? (params.get("since") as string)
+      : undefined,
+    ranking: params.get("hubs") === "suppliers" ? "MOST_DEPENDED_ON_SUPPLIERS" : "LARGEST_MONEY_HUBS",
   };
 }
 
@@ -47,9 +65,13 @@ export function writeState(state: ViewState, push = false): void {
   if (state.overlay) params.set("overlay", state.overlay);
   if (state.view !== "graph") params.set("view", state.view);
   if (state.view === "facilities" && state.area !== "all") params.set("area", state.area);
+  if (state.view === "graph" && state.deals) params.set("deals", state.deals);
+  if (state.view === "facilities" && state.country) params.set("country", state.country);
+  if (state.view === "dashboard" && state.since) params.set("since", state.since);
+  if (state.view === "dashboard" && state.ranking !== "LARGEST_MONEY_HUBS") params.set("hubs", "suppliers");
   if (state.hide.length) params.set("hide", state.hide.join(","));
   if (state.asOf) params.set("asOf", state.asOf);
-  const url = `${window.location.pathname}?${params.toString().replace(/%2C/g, ",")}`;
+  const url = `${window.location.pathname}?${params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":")}`;
   if (url === `${window.location.pathname}${window.location.search}`) return;
   if (push) window.history.pushState(null, "", url);
   else window.history.replaceState(null, "", url);
