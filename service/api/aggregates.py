@@ -20,7 +20,7 @@ from graphql import (
 
 from service.api.filters import direction
 from service.api.types import Registry, list_of, non_null
-from service.compiler.aggregates import DEFAULT_GROUPS, MAX_GROUPS
+from service.compiler.aggregates import DEFAULT_GROUPS, MAX_GROUP_OFFSET, MAX_GROUPS
 from service.domain.catalog import AGGREGATES, Aggregates, member_name
 from service.domain.declare import plural
 from service.domain.vocab import MoneyQualifier
@@ -62,6 +62,12 @@ def aggregate_fields(registry: Registry, node: str) -> dict[str, GraphQLField]:
                     non_null(GraphQLInt),
                     default_value=DEFAULT_GROUPS,
                     description=f"Number of groups: default {DEFAULT_GROUPS}, at most {MAX_GROUPS}.",
+                ),
+                "offset": GraphQLArgument(
+                    non_null(GraphQLInt),
+                    default_value=0,
+                    description=f"Groups to skip before the first one returned (0 to {MAX_GROUP_OFFSET}), "
+                    "to page through them in the order of `orderBy`.",
                 ),
             },
             description="The whole filtered list grouped by keys, each group with its count and numeric "
