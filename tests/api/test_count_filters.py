@@ -66,7 +66,8 @@ async def test_companies_with_more_than_n_suppliers(graph: Driver, engine: Run) 
 
 async def test_a_count_of_matching_suppliers(graph: Driver, engine: Run) -> None:
     records, _, _ = graph.execute_query(
-        "MATCH (c:Company)<-[:SUPPLIES]-(s:Company {country: 'US'}) RETURN c.id AS id, count(DISTINCT s) AS n",
+        "MATCH (c:Company)<-[:SUPPLIES]-(s:Company {country: 'US'}) "
+        "RETURN c.id AS id, count(DISTINCT s) AS n",
         database_="neo4j",
     )
     us = {r["id"]: r["n"] for r in records}

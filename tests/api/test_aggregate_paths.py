@@ -1,0 +1,115 @@
+"""Money summed in one aggregation step and in two (per qualifier, then added) gives the same
+figures, both equal to those computed from the curated deals; groups paged with `offset` add up
+to the unpaged list."""
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from service.compiler import new_compiler
+from service.compiler.roots import listing
+from service.compiler.selection import Selection
+from tests.support import data, seed_only
+
+Run = Callable[..., Awaitable[dict[str, Any]]]
+FIGURES = "count sum avg min max"
+
+
+@pytest.fixture(scope="module")
+def graph(driver: Driver) -> Driver:
+    return seed_only(driver)
+
+
+def deals(graph: Driver) -> list[dict[str, Any]]:
+    records, _, _ = graph.execute_query(
+        "MATCH (p:Partnership) RETURN p.status AS status, p.value_usd AS usd, p.value_qualifier AS qualifier",
+        database_="neo4j",
+    )
+    return [r.data() for r in records]
+
+
+def summary(values: list[float]) -> dict[str, Any]:
+    if not values:
+        return {"count": 0, "sum": None, "avg": None, "min": None, "max": None}
+    return {
+        "count": len(values),
+        "sum": pytest.approx(sum(values)),
+        "avg": pytest.approx(sum(values) / len(values)),
+        "min": min(values),
+        "max": max(values),
+    }
+
+
+def statement(query_args: dict[str, Any], figures: list[Selection]) -> str:
+    """The compiled text of `partnerships { aggregate { valueUsd(...) { figures } } }`."""
+    money = Selection("valueUsd", "valueUsd", query_args, figures)
+    aggregate = Selection("aggregate", "aggregate", {}, [money])
+    root = Selection("partnerships", "partnerships", {}, [aggregate])
+    return listing(new_compiler(), "Partnership", root, {}).text
+
+
+def test_one_step_only_when_no_split_is_asked() -> None:
+    plain = [Selection(name, name) for name in ("sum", "max")]
+    one = statement({"qualifiers": ["exact", "up_to"]}, plain)
+    # One aggregation over the rows, the other qualifiers' amounts left out as they go by.
+    assert "CASE WHEN" in one and "collect(CASE" not in one
+    # Only what is read is computed: a sum and its count, and the maximum; no minimum.
+    assert "min(" not in one
+    split = statement({}, [*plain, Selection("includedQualifiers", "includedQualifiers")])
+    assert "collect(CASE" in split
+
+
+async def test_one_step_and_two_steps_agree_with_the_curated_deals(graph: Driver, engine: Run) -> None:
+    asked = "qualifiers: [EXACT, UP_TO, ESTIMATED]"
+    answer = await data(
+        engine,
+        f"""{{
+  one: partnerships {{ aggregate {{ valueUsd({asked}) {{ {FIGURES} }} }}
+    groupBy(by: [STATUS], first: 100) {{ key {{ status }} valueUsd({asked}) {{ {FIGURES} }} }} }}
+  two: partnerships {{ aggregate {{ valueUsd({asked}) {{ {FIGURES} includedQualifiers }} }}
+    groupBy(by: [STATUS], first: 100) {{
+      key {{ status }} valueUsd({asked}) {{ {FIGURES} includedQualifiers }}
+    }} }}
+}}""",
+    )
+    included = ("exact", "up_to", "estimated")
+    every = deals(graph)
+    values = [d["usd"] for d in every if d["qualifier"] in included and d["usd"] is not None]
+    assert {k: answer["one"]["aggregate"]["valueUsd"][k] for k in FIGURES.split()} == summary(values)
+    two = answer["two"]["aggregate"]["valueUsd"]
+    assert {k: two[k] for k in FIGURES.split()} == summary(values)
+
+    per_status: dict[str, list[float]] = defaultdict(list)
+    for deal in every:
+        per_status.setdefault(deal["status"].upper(), [])
+        if deal["qualifier"] in included and deal["usd"] is not None:
+            per_status[deal["status"].upper()].append(deal["usd"])
+    expected = [{"key": {"status": s}, "valueUsd": summary(per_status[s])} for s in sorted(per_status)]
+    assert answer["one"]["groupBy"] == expected
+    assert [
+        {"key": g["key"], "valueUsd": {k: g["valueUsd"][k] for k in FIGURES.split()}}
+        for g in answer["two"]["groupBy"]
+    ] == expected
+
+
+async def test_group_pages_add_up_to_the_whole_list(engine: Run) -> None:
+    query = """query($offset: Int!) { partnerships {
+  groupBy(by: [ANNOUNCED_ON_MONTH], orderBy: {field: COUNT, direction: DESC}, first: %d, offset: $offset) {
+    key { announcedOnMonth } count
+  }
+} }"""
+    whole = (await data(engine, query % 100, {"offset": 0}))["partnerships"]["groupBy"]
+    assert len(whole) > 6
+    pages = []
+    for offset in range(0, len(whole) + 3, 3):
+        pages += (await data(engine, query % 3, {"offset": offset}))["partnerships"]["groupBy"]
+    assert pages == whole
+
+
+@pytest.mark.parametrize("offset", [-1, 10_001])
+async def test_an_offset_outside_its_range_is_refused(engine: Run, offset: int) -> None:
+    payload = await engine(f"{{ partnerships {{ groupBy(by: [STATUS], offset: {offset}) {{ count }} }} }}")
+    assert {e["extensions"]["code"] for e in payload["errors"]} == {"BAD_USER_INPUT"}, payload
