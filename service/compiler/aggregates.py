@@ -17,7 +17,7 @@ from typing import Any
 
 from service.compiler.selection import Selection, SelectionError, merged
 from service.compiler.statement import Names, response_key
-from service.domain.catalog import AGGREGATES, GroupKey, Number
+from service.domain.catalog import AGGREGATES, GroupKey, Hop, Number
 from service.domain.vocab import MoneyQualifier
 from service.errors import bad_input
 
@@ -27,6 +27,8 @@ MAX_GROUP_OFFSET = 10_000
 MAX_KEYS = 3
 
 Read = Callable[[str, str], str]  # (a stored property, the item variable) → its Cypher value
+# (the item, the hop, the related entity's variable, the owner or None) → an OPTIONAL MATCH line
+Related = Callable[[str, Hop, str, str | None], str]
 # The columns each figure of a number needs: `avg` is a sum over a count.
 _NEEDS = {
     "count": ("count",),
@@ -66,12 +68,23 @@ class _Number:
 class Aggregation:
     """Compiles one `aggregate` or `groupBy` selection over the rows `lines` leave bound."""
 
-    def __init__(self, names: Names, type_name: str, node: str, read: Read, distinct: bool) -> None:
+    def __init__(
+        self,
+        names: Names,
+        type_name: str,
+        node: str,
+        read: Read,
+        distinct: bool,
+        related: Related | None = None,
+        owner: str | None = None,
+    ) -> None:
         self.names = names
         self.aggregates = AGGREGATES[type_name]
         self.node = node
         self.read = read
         self.distinct = distinct
+        self.related = related
+        self.owner = owner  # the entity a nested list hangs from: never its own counterparty
 
     def aggregate(self, selection: Selection, lines: list[str]) -> tuple[str, str]:
         """(the subquery's body, its result variable) for `aggregate { ... }`."""
@@ -121,9 +134,15 @@ class Aggregation:
 
         descending = bool(order.get("direction"))
         direction = "DESC" if descending else "ASC"
-        # Nulls last either way: a flag first, then the value.
-        by_keys = ", ".join(f"{v} IS NULL, {v} {direction}" for v in key_vars)
-        tie = ", ".join(f"{v} IS NULL, {v}" for v in key_vars)
+        # Nulls last either way: a flag first, then the value (an entity's name, then its id).
+        sorted_as = [[f"{v}.name", f"{v}.id"] if k.hop else [v] for k, v in zip(keys, key_vars, strict=True)]
+        by_keys = ", ".join(
+            f"{v} IS NULL, " + ", ".join(f"{e} {direction}" for e in exprs)
+            for v, exprs in zip(key_vars, sorted_as, strict=True)
+        )
+        tie = ", ".join(
+            f"{v} IS NULL, " + ", ".join(exprs) for v, exprs in zip(key_vars, sorted_as, strict=True)
+        )
         if field == "KEY":
             sort = by_keys
         elif field == "COUNT":
@@ -146,8 +165,11 @@ class Aggregation:
                     if part.name == "__typename":
                         parts.append(f"{response_key(part)}: '{self.aggregates.type}GroupKey'")
                         continue
-                    member = next(k.member for k in self.aggregates.keys.values() if k.name == part.name)
-                    parts.append(f"{response_key(part)}: {key_map.get(member, 'null')}")
+                    key = next(k for k in self.aggregates.keys.values() if k.name == part.name)
+                    shown = key_map.get(key.member, "null")
+                    if key.hop is not None and shown != "null":
+                        shown = _entity(shown, part)
+                    parts.append(f"{response_key(part)}: {shown}")
                 entries.append(f"{response_key(child)}: {{{', '.join(parts)}}}")
         value = self._entries(
             [c for c in merged(selection.children) if c.name != "key"],
@@ -182,7 +204,7 @@ class Aggregation:
         """The subquery up to the per-key totals: (text, the item count column, the numbers)."""
         # The item keeps its name: under knownAt its values of then are read through it.
         item = self.node
-        picked = f"WITH DISTINCT {item}" if self.distinct else f"WITH {item}"
+        picked = self._picked(keys)
         # Only the numbers the selection reads (or sorts by).
         wanted = [n for n in self.aggregates.numbers.values() if n.name in asked.columns]
         one_step = not asked.split and all(len(asked.qualifiers.get(n.name, ())) <= 1 for n in wanted)
@@ -190,7 +212,7 @@ class Aggregation:
             return self._one_step(lines, picked, keys, asked, wanted)
         qualifiers = sorted({n.qualifier for n in wanted if n.qualifier})
         qualifier_vars = {stored: self.names.var("q") for stored in qualifiers}
-        columns: list[str] = [f"{self._key(key, item)} AS {var}" for key, var in keys]
+        columns: list[str] = [f"{self._key(key, item, var)} AS {var}" for key, var in keys]
         columns += [f"{self.read(stored, item)} AS {var}" for stored, var in qualifier_vars.items()]
         rows = self.names.var("rows")
         columns.append(f"count(*) AS {rows}")
@@ -230,6 +252,24 @@ class Aggregation:
         text = " ".join([*lines, picked, f"WITH {', '.join(columns)}", f"WITH {', '.join(second)}"])
         return text, total, finals
 
+    def _picked(self, keys: list[tuple[GroupKey, str]]) -> str:
+        """The items, once each; with a related entity as a key, once per item and entity."""
+        item = self.node
+        picked = f"WITH DISTINCT {item}" if self.distinct else f"WITH {item}"
+        related = [(key, var) for key, var in keys if key.hop is not None]
+        if not related:
+            return picked
+        assert self.related is not None, "a related key needs the hop compiled"
+        owner = [self.owner] if self.owner else []
+        lines = [f"WITH DISTINCT {', '.join([*owner, item])}"]
+        bound = [*owner, item]
+        for key, var in related:
+            assert key.hop is not None
+            lines.append(self.related(item, key.hop, var, self.owner))
+            bound.append(var)
+            lines.append(f"WITH DISTINCT {', '.join(bound)}")
+        return " ".join(lines)
+
     def _one_step(
         self,
         lines: list[str],
@@ -242,7 +282,7 @@ class Aggregation:
         and a column no figure reads is not computed (it stands as `null`)."""
         item = self.node
         total = self.names.var("n")
-        columns = [f"{self._key(key, item)} AS {var}" for key, var in keys]
+        columns = [f"{self._key(key, item, var)} AS {var}" for key, var in keys]
         columns.append(f"count(*) AS {total}")
         numbers: list[_Number] = []
         for number in wanted:
@@ -275,9 +315,11 @@ class Aggregation:
             qualifier,
         )
 
-    def _key(self, key: GroupKey, item: str) -> str:
+    def _key(self, key: GroupKey, item: str, var: str) -> str:
         """The value an item is grouped by. A date part is a number that sorts as the period
         does (2025 * 100 + 7 for July 2025), formatted once per group rather than once per item."""
+        if key.hop is not None:
+            return var  # bound by its OPTIONAL MATCH
         value = self.read(key.stored, item)
         if key.part is None:
             return value
@@ -416,6 +458,17 @@ def _chosen(given: Any) -> tuple[str, ...]:
     """The stored qualifiers a money figure adds (only `EXACT` unless given), in declaration order."""
     named = {MoneyQualifier.EXACT} if given is None else {MoneyQualifier(q) for q in given}
     return tuple(str(q.value) for q in MoneyQualifier if q in named)
+
+
+def _entity(var: str, selection: Selection) -> str:
+    """A related entity grouped by, as its key shows it (only after the groups are cut)."""
+    values = {"id": f"{var}.id", "name": f"{var}.name", "__typename": "'GroupEntity'"}
+    parts = []
+    for child in merged(selection.children):
+        if child.name not in values:
+            raise SelectionError(f"GroupEntity.{child.name} is not compiled")
+        parts.append(f"{response_key(child)}: {values[child.name]}")
+    return f"CASE WHEN {var} IS NOT NULL THEN {{{', '.join(parts)}}} END"
 
 
 def _lowest(partials: str) -> str:

@@ -1,12 +1,15 @@
 """Money summed in one aggregation step and in two (per qualifier, then added) gives the same
 figures, both equal to those computed from the curated deals; groups paged with `offset` add up
-to the unpaged list."""
+to the unpaged list; deals grouped by company (by counterparty, under a company) count what the
+seed files list."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from neo4j import Driver
 
 from service.compiler import new_compiler
@@ -16,6 +19,7 @@ from tests.support import data, seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
 FIGURES = "count sum avg min max"
+SEED = Path(__file__).resolve().parents[2] / "seed" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +117,48 @@ async def test_group_pages_add_up_to_the_whole_list(engine: Run) -> None:
 async def test_an_offset_outside_its_range_is_refused(engine: Run, offset: int) -> None:
     payload = await engine(f"{{ partnerships {{ groupBy(by: [STATUS], offset: {offset}) {{ count }} }} }}")
     assert {e["extensions"]["code"] for e in payload["errors"]} == {"BAD_USER_INPUT"}, payload
+
+
+def seed_file_entries(kind: str) -> list[dict[str, Any]]:
+    """Every curated entry of one kind (`partnerships`, `companies`), as the seed files write it."""
+    found: list[dict[str, Any]] = []
+    for path in sorted(SEED.glob("*.yaml")):
+        loaded = yaml.safe_load(path.read_text())
+        if isinstance(loaded, dict):
+            found.extend(loaded.get(kind) or [])
+    return found
+
+
+async def test_deals_by_counterparty_match_the_seed_files(graph: Driver, engine: Run) -> None:
+    names = {c["id"]: c["name"] for c in seed_file_entries("companies")}
+    deals_of: Counter[str | None] = Counter()
+    by_party: Counter[str] = Counter()
+    for deal in seed_file_entries("partnerships"):
+        parties = {p["company"] for p in deal.get("parties") or []}
+        by_party.update(parties)
+        if "nvidia" in parties:
+            others = parties - {"nvidia"}
+            deals_of.update(others or {None})
+    answer = await data(
+        engine,
+        """{
+  company(id: "nvidia") { partnerships {
+    groupBy(by: [COMPANY], first: 100) { key { company { id name } } count }
+  } }
+  partnerships { groupBy(by: [COMPANY], orderBy: {field: COUNT, direction: DESC}, first: 5) {
+    key { company { id } status } count
+  } }
+}""",
+    )
+    # Nvidia itself is never its own counterparty; groups by name, then id; deals without another
+    # party (none today) would come last, under a null company.
+    order = sorted((c for c in deals_of if c), key=lambda c: (names[c], c))
+    expected = [{"key": {"company": {"id": c, "name": names[c]}}, "count": deals_of[c]} for c in order]
+    if None in deals_of:
+        expected.append({"key": {"company": None}, "count": deals_of[None]})
+    assert len(expected) > 5
+    assert answer["company"]["partnerships"]["groupBy"] == expected
+    top = sorted(by_party.items(), key=lambda item: (-item[1], names[item[0]], item[0]))[:5]
+    assert answer["partnerships"]["groupBy"] == [
+        {"key": {"company": {"id": c}, "status": None}, "count": n} for c, n in top
+    ]
