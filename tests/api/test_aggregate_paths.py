@@ -162,3 +162,31 @@ async def test_deals_by_counterparty_match_the_seed_files(graph: Driver, engine:
     assert answer["partnerships"]["groupBy"] == [
         {"key": {"company": {"id": c}, "status": None}, "count": n} for c, n in top
     ]
+
+
+@pytest.mark.parametrize(
+    "when", ["", '(asOf: "2024-06-30")', '(asOf: "2025-12-31", knownAt: "2030-01-01T00:00:00Z")']
+)
+async def test_people_by_employer_agree_with_their_positions(graph: Driver, engine: Run, when: str) -> None:
+    # The same answer two ways in one document: the groups, and each person's own positions.
+    answer = await data(
+        engine,
+        f"""{{
+  grouped: people{when} {{ groupBy(by: [COMPANY], first: 100) {{ key {{ company {{ id name }} }} count }} }}
+  listed: people{when.replace(")", ", first: 100)") if when else "(first: 100)"} {{
+    totalCount nodes {{ id positions(first: 100) {{ nodes {{ company {{ id name }} }} }} }}
+  }}
+}}""",
+    )
+    listed = answer["listed"]
+    assert listed["totalCount"] == len(listed["nodes"])
+    per_company: Counter[tuple[str, str]] = Counter()
+    without = 0
+    for person in listed["nodes"]:
+        companies = {(p["company"]["id"], p["company"]["name"]) for p in person["positions"]["nodes"]}
+        per_company.update(companies)
+        without += not companies
+    order = sorted(per_company, key=lambda c: (c[1], c[0]))
+    expected = [{"key": {"company": {"id": i, "name": n}}, "count": per_company[(i, n)]} for i, n in order]
+    expected += [{"key": {"company": None}, "count": without}] if without else []
+    assert answer["grouped"]["groupBy"] == expected[:100]
