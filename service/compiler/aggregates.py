@@ -285,6 +285,7 @@ class Aggregation:
         columns = [f"{self._key(key, item, var)} AS {var}" for key, var in keys]
         columns.append(f"count(*) AS {total}")
         numbers: list[_Number] = []
+        values: list[str] = []  # read once per row where several columns aggregate them
         for number in wanted:
             value = self.read(number.stored, item)
             if number.qualifier is not None:
@@ -292,6 +293,10 @@ class Aggregation:
                 within = f"{self.read(number.qualifier, item)} IN {self.names.param(list(chosen))}"
                 value = f"CASE WHEN {within} THEN {value} END"
             needed = asked.columns[number.name]
+            if len(needed) > 1 and value != f"{item}.{number.stored}":
+                var = self.names.var("v")
+                values.append(f"{value} AS {var}")
+                value = var
             found = self._columns(number, None, "")
             made = {}
             for column, function in (("count", "count"), ("sum", "sum"), ("low", "min"), ("high", "max")):
@@ -301,7 +306,8 @@ class Aggregation:
                 else:
                     made[column] = "null"
             numbers.append(_Number(number, made["count"], made["sum"], made["low"], made["high"], None))
-        text = " ".join([*lines, picked, f"WITH {', '.join(columns)}"])
+        read = [f"WITH *, {', '.join(values)}"] if values else []
+        text = " ".join([*lines, picked, *read, f"WITH {', '.join(columns)}"])
         return text, total, numbers
 
     def _columns(self, number: Number, qualifier: str | None, hint: str) -> _Number:
