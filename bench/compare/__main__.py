@@ -364,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         args.cases = args.cases or list(SMOKE_CASES)
     else:
         scale = (
-            Scale(args.companies, FULL.deep_page, FULL.search_text)
+            Scale(args.companies, FULL.deep_page, FULL.search_text, FULL.suppliers_over)
             if args.companies != FULL.companies
             else FULL
         )

@@ -25,10 +25,12 @@ class Scale:
     companies: int
     deep_page: int  # which page the deep-page case times (1-based)
     search_text: str  # gives fewer than PAGE_SIZE hits, all companies
+    # More suppliers than this: a few dozen synthetic companies at most (one page of ours).
+    suppliers_over: int = 6
 
 
-FULL = Scale(companies=100_000, deep_page=50, search_text="company 4242")
-SMOKE = Scale(companies=300, deep_page=5, search_text="company 42")
+FULL = Scale(companies=100_000, deep_page=50, search_text="company 4242", suppliers_over=6)
+SMOKE = Scale(companies=300, deep_page=5, search_text="company 42", suppliers_over=3)
 
 
 @dataclass(frozen=True)
@@ -478,6 +480,20 @@ GROUPS_BY_MONTH = Case(
     floor_params=lambda p: {},
     floor_canonical=lambda records: sorted([f"{r['year']}-{r['month']:02d}", r["n"]] for r in records),
 )
+SUPPLIERS_OVER_N = Case(
+    name="suppliers_over_n",
+    title="synthetic companies with more than N suppliers",
+    params={},
+    ours="""query SuppliersOverN($n: Int!) {
+  companies(where: {synthetic: {eq: true}, suppliers: {count: {gt: $n}}}, first: 100) { nodes { id } }
+}""",
+    ours_variables=lambda p: {"n": p["n"]},
+    ours_canonical=lambda data: sorted(c["id"] for c in data["companies"]["nodes"]),
+    floor="MATCH (c:Company {synthetic: true})<-[:SUPPLIES]-(s:Company) "
+    "WITH c, count(DISTINCT s) AS suppliers WHERE suppliers > $n RETURN c.id AS id",
+    floor_params=lambda p: {"n": p["n"]},
+    floor_canonical=lambda records: sorted(r["id"] for r in records),
+)
 # -- federation: `_entities` as a gateway sends it ------------------------------------------------
 # A gateway completes a list of another subgraph's items with one `_entities` call for all of
 # them; ours compiles the call into one statement (UNWIND), the peer is @neo4j/graphql's
@@ -536,6 +552,7 @@ CASES: list[Case] = [
     COUNT_ALL,
     SUMS_BY_STATUS,
     GROUPS_BY_MONTH,
+    SUPPLIERS_OVER_N,
     ENTITIES_1,
     ENTITIES_10,
     ENTITIES_100,
@@ -569,6 +586,8 @@ def params_for(case: Case, scale: Scale) -> dict[str, Any]:
     if case is SEARCH:
         params["text"] = scale.search_text
         params["lucene"] = lucene_query(scale.search_text)
+    if case is SUPPLIERS_OVER_N:
+        params["n"] = scale.suppliers_over
     if case.name.startswith("entities_"):
         params["ids"] = entity_ids(params["count"], scale)
     return params

@@ -294,6 +294,16 @@ def _groups_by_month(data: Any) -> Any:
     )
 
 
+# The library filters by an aggregate of a relationship connection (its deprecated form is
+# `suppliersAggregate: {count_GT: $n}`); `count.nodes` counts the related companies.
+SUPPLIERS_OVER_N = """
+query SuppliersOverN($n: Int!) {
+  companies(
+    where: {synthetic: {eq: true}, suppliersConnection: {aggregate: {count: {nodes: {gt: $n}}}}}
+  ) { id }
+}
+"""
+
 # federation: `_entities` --------------------------------------------------------------------------
 
 ENTITIES = """
@@ -332,5 +342,8 @@ PEER: dict[str, PeerRequest] = {
     ),
     "sums_by_status": PeerRequest(SUMS_BY_STATUS, lambda p: {}, _sums_by_status),
     "groups_by_month": PeerRequest(GROUPS_BY_MONTH, lambda p: {}, _groups_by_month),
+    "suppliers_over_n": PeerRequest(
+        SUPPLIERS_OVER_N, lambda p: {"n": p["n"]}, lambda data: sorted(c["id"] for c in data["companies"])
+    ),
     **{f"entities_{n}": PeerRequest(ENTITIES, _representations, _entities) for n in (1, 10, 100)},
 }

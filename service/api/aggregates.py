@@ -11,17 +11,19 @@ from graphql import (
     GraphQLEnumValue,
     GraphQLField,
     GraphQLFloat,
+    GraphQLID,
     GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInt,
     GraphQLList,
     GraphQLObjectType,
+    GraphQLString,
 )
 
 from service.api.filters import direction
 from service.api.types import Registry, list_of, non_null
-from service.compiler.aggregates import DEFAULT_GROUPS, MAX_GROUPS
-from service.domain.catalog import AGGREGATES, Aggregates, member_name
+from service.compiler.aggregates import DEFAULT_GROUPS, MAX_GROUP_OFFSET, MAX_GROUPS
+from service.domain.catalog import AGGREGATES, Aggregates, GroupKey, member_name
 from service.domain.declare import plural
 from service.domain.vocab import MoneyQualifier
 
@@ -62,6 +64,12 @@ def aggregate_fields(registry: Registry, node: str) -> dict[str, GraphQLField]:
                     non_null(GraphQLInt),
                     default_value=DEFAULT_GROUPS,
                     description=f"Number of groups: default {DEFAULT_GROUPS}, at most {MAX_GROUPS}.",
+                ),
+                "offset": GraphQLArgument(
+                    non_null(GraphQLInt),
+                    default_value=0,
+                    description=f"Groups to skip before the first one returned (0 to {MAX_GROUP_OFFSET}), "
+                    "to page through them in the order of `orderBy`.",
                 ),
             },
             description="The whole filtered list grouped by keys, each group with its count and numeric "
@@ -114,15 +122,7 @@ def _group_type(registry: Registry, aggregates: Aggregates) -> GraphQLObjectType
         key = registry.add(
             GraphQLObjectType(
                 key_name,
-                lambda: {
-                    k.name: GraphQLField(
-                        registry.named(k.type),
-                        description=f"Grouped by `{k.member}`: the value (null for items without one"
-                        + (", or dated less precisely" if k.part else "")
-                        + "); null when not grouped by it.",
-                    )
-                    for k in aggregates.keys.values()
-                },
+                lambda: {k.name: _key_field(registry, k) for k in aggregates.keys.values()},
                 description=f"The keys of a group of {plural(aggregates.type)}.",
             )
         )
@@ -139,6 +139,37 @@ def _group_type(registry: Registry, aggregates: Aggregates) -> GraphQLObjectType
     return registry.object(name)
 
 
+def _key_field(registry: Registry, key: GroupKey) -> GraphQLField:
+    if key.hop is not None:
+        return GraphQLField(
+            _group_entity(registry),
+            description=f"Grouped by `{key.member}`: the related {key.name} (null for items without "
+            f"one; nested under a {key.name}, that {key.name} itself is left out, so the key is the "
+            "other party); null when not grouped by it.",
+        )
+    return GraphQLField(
+        registry.named(key.type),
+        description=f"Grouped by `{key.member}`: the value (null for items without one"
+        + (", or dated less precisely" if key.part else "")
+        + "); null when not grouped by it.",
+    )
+
+
+def _group_entity(registry: Registry) -> GraphQLObjectType:
+    if "GroupEntity" not in registry.types:
+        registry.add(
+            GraphQLObjectType(
+                "GroupEntity",
+                {
+                    "id": GraphQLField(non_null(GraphQLID), description="Its id (look it up for more)."),
+                    "name": GraphQLField(GraphQLString, description="Its name."),
+                },
+                description="The entity a group is keyed by.",
+            )
+        )
+    return registry.object("GroupEntity")
+
+
 def _by_enum(registry: Registry, aggregates: Aggregates) -> GraphQLEnumType:
     name = f"{aggregates.type}GroupBy"
     if name not in registry.types:
@@ -148,7 +179,11 @@ def _by_enum(registry: Registry, aggregates: Aggregates) -> GraphQLEnumType:
                 {
                     k.member: GraphQLEnumValue(
                         k.member,
-                        description=f"The {k.part} of `{k.name[: -len(k.part)]}`." if k.part else None,
+                        description=f"The {k.part} of `{k.name[: -len(k.part)]}`."
+                        if k.part
+                        else f"The related {k.name} (each other party, nested under a {k.name})."
+                        if k.hop
+                        else None,
                     )
                     for k in aggregates.keys.values()
                 },

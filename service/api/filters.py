@@ -1,7 +1,8 @@
 """`where` and `orderBy` inputs, in the nested-operator style, from the catalog's filters and orders.
 
     { name: { contains: "Fox" }, AND: [...], OR: [...], NOT: {...},
-      parties: { some: { company: { id: { eq: "openai" } }, role: { in: [CUSTOMER] } } } }
+      parties: { some: { company: { id: { eq: "openai" } }, role: { in: [CUSTOMER] } } },
+      suppliers: { count: { gt: 3, where: { country: { eq: "US" } } } } }
 
 graphql-core coerces them (enum names to vocabulary members, dates to dates, omitted fields left
 out), so the compiler receives checked values whether they came as literals or variables.
@@ -139,8 +140,46 @@ def list_filter(registry: Registry, type_name: str) -> GraphQLInputObjectType | 
                     "some": GraphQLInputField(inner, description="At least one related item matches."),
                     "none": GraphQLInputField(inner, description="No related item matches."),
                     "all": GraphQLInputField(inner, description="Every related item matches."),
+                    "count": GraphQLInputField(
+                        count_filter(registry, type_name, inner),
+                        description="How many related items (matching its `where`) there are.",
+                    ),
                 },
                 description=f"Conditions on related {plural(type_name)}.",
+            )
+        )
+    found = registry.types[name]
+    assert isinstance(found, GraphQLInputObjectType)
+    return found
+
+
+# Comparisons a count of related items takes; at least one is required.
+COUNT_OPERATORS = {
+    "eq": "The count equals this.",
+    "ne": "The count differs from this.",
+    "lt": "The count is less than this.",
+    "lte": "The count is at most this.",
+    "gt": "The count is more than this.",
+    "gte": "The count is at least this.",
+}
+
+
+def count_filter(registry: Registry, type_name: str, inner: GraphQLInputObjectType) -> GraphQLInputObjectType:
+    name = f"{type_name}CountFilter"
+    if name not in registry.types:
+        fields = {
+            "where": GraphQLInputField(inner, description="Count only the related items that match."),
+            **{
+                op: GraphQLInputField(LEAVES[Leaf.INT], description=text)
+                for op, text in COUNT_OPERATORS.items()
+            },
+        }
+        registry.add(
+            GraphQLInputObjectType(
+                name,
+                fields,
+                description=f"Conditions on the number of related {plural(type_name)}: at least one "
+                "comparison, all of which must hold.",
             )
         )
     found = registry.types[name]

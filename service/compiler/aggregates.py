@@ -2,27 +2,57 @@
 filtered rows (its count lines, which carry `where`, `asOf` and `knownAt`), ending in an
 aggregation so it yields exactly one row.
 
-Both aggregate in two steps: first per group key and money qualifier (the partial counts, sums
-and bounds), then per group key alone. A money sum is the sum of the partial sums of the
-qualifiers asked for; the partials of each qualifier are its `byQualifier` entry, so amounts of
-different exactness are only ever added on request, and all in one pass over the items.
+When every money figure asked adds the same qualifiers and none asks which were included or for
+each on its own, one aggregation does it all: the amounts of other qualifiers are left out as the
+rows go by (`CASE WHEN qualifier IN $q THEN value END`), and only the statistics read are kept.
+Otherwise two steps: first per group key and money qualifier (the partial counts, sums and
+bounds), then per group key alone; a money sum is then the sum of the partial sums of the
+qualifiers asked for, and the partials of each qualifier are its `byQualifier` entry. Either way
+amounts of different exactness are only ever added on request, in one pass over the items.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from service.compiler.selection import Selection, SelectionError, merged
 from service.compiler.statement import Names, response_key
-from service.domain.catalog import AGGREGATES, GroupKey, Number
+from service.domain.catalog import AGGREGATES, GroupKey, Hop, Number
 from service.domain.vocab import MoneyQualifier
 from service.errors import bad_input
 
 DEFAULT_GROUPS = 20
 MAX_GROUPS = 100
+MAX_GROUP_OFFSET = 10_000
 MAX_KEYS = 3
 
 Read = Callable[[str, str], str]  # (a stored property, the item variable) → its Cypher value
+# (the item, the hop, the related entity's variable, the owner or None) → an OPTIONAL MATCH line
+Related = Callable[[str, Hop, str, str | None], str]
+# The columns each figure of a number needs: `avg` is a sum over a count.
+_NEEDS = {
+    "count": ("count",),
+    "sum": ("count", "sum"),
+    "avg": ("count", "sum"),
+    "min": ("low",),
+    "max": ("high",),
+    "__typename": (),
+}
+_SPLIT = ("includedQualifiers", "byQualifier")  # figures that need the per-qualifier partials
+
+
+@dataclass
+class _Asked:
+    """What a selection reads of each number: the columns, and for money the qualifier sets."""
+
+    columns: dict[str, set[str]] = field(default_factory=dict)
+    qualifiers: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    split: bool = False  # `byQualifier` or `includedQualifiers` asked
+
+    def add(self, name: str, columns: tuple[str, ...], qualifiers: tuple[str, ...] | None) -> None:
+        self.columns.setdefault(name, set()).update(columns)
+        if qualifiers is not None:
+            self.qualifiers.setdefault(name, set()).add(qualifiers)
 
 
 @dataclass
@@ -32,18 +62,29 @@ class _Number:
     sum: str
     low: str
     high: str
-    qualifier: str | None  # the qualifier column, for money
+    qualifier: str | None  # the qualifier column, for money summed in two steps
 
 
 class Aggregation:
     """Compiles one `aggregate` or `groupBy` selection over the rows `lines` leave bound."""
 
-    def __init__(self, names: Names, type_name: str, node: str, read: Read, distinct: bool) -> None:
+    def __init__(
+        self,
+        names: Names,
+        type_name: str,
+        node: str,
+        read: Read,
+        distinct: bool,
+        related: Related | None = None,
+        owner: str | None = None,
+    ) -> None:
         self.names = names
         self.aggregates = AGGREGATES[type_name]
         self.node = node
         self.read = read
         self.distinct = distinct
+        self.related = related
+        self.owner = owner  # the entity a nested list hangs from: never its own counterparty
 
     def aggregate(self, selection: Selection, lines: list[str]) -> tuple[str, str]:
         """(the subquery's body, its result variable) for `aggregate { ... }`."""
@@ -57,7 +98,7 @@ class Aggregation:
             # The count is returned bare, so that the planner sees a plain count it can take
             # from the count store; the map around it is built outside.
             return f"{' '.join(lines)} RETURN {counted} AS {out}", f"{{{', '.join(entries)}}}"
-        body, total, numbers = self._partials(lines, [], _asked(children))
+        body, total, numbers = self._partials(lines, [], self._asked(children))
         value = self._entries(children, total, numbers, f"{self.aggregates.type}Aggregate")
         return f"{body} RETURN {value} AS {out}", out
 
@@ -78,19 +119,30 @@ class Aggregation:
         first = args.get("first", DEFAULT_GROUPS)
         if not isinstance(first, int) or not 0 <= first <= MAX_GROUPS:
             raise bad_input(f"groupBy first must be between 0 and {MAX_GROUPS}, got {first!r}")
+        offset = args.get("offset", 0)
+        if not isinstance(offset, int) or not 0 <= offset <= MAX_GROUP_OFFSET:
+            raise bad_input(f"groupBy offset must be between 0 and {MAX_GROUP_OFFSET}, got {offset!r}")
         key_vars = [self.names.var("g") for _ in keys]
         order = args.get("orderBy") or {}
         field = order.get("field") or "KEY"
-        asked = _asked(merged(selection.children))
+        asked = self._asked(merged(selection.children))
         if field not in ("KEY", "COUNT"):
-            asked.add(_camel(field).removesuffix("Sum"))
+            sorted_by = self.aggregates.numbers[_camel(field).removesuffix("Sum")]
+            chosen = _chosen(order.get("qualifiers")) if sorted_by.qualifier else None
+            asked.add(sorted_by.name, _NEEDS["sum"], chosen)
         body, total, numbers = self._partials(lines, list(zip(keys, key_vars, strict=True)), asked)
 
         descending = bool(order.get("direction"))
         direction = "DESC" if descending else "ASC"
-        # Nulls last either way: a flag first, then the value.
-        by_keys = ", ".join(f"{v} IS NULL, {v} {direction}" for v in key_vars)
-        tie = ", ".join(f"{v} IS NULL, {v}" for v in key_vars)
+        # Nulls last either way: a flag first, then the value (an entity's name, then its id).
+        sorted_as = [[f"{v}.name", f"{v}.id"] if k.hop else [v] for k, v in zip(keys, key_vars, strict=True)]
+        by_keys = ", ".join(
+            f"{v} IS NULL, " + ", ".join(f"{e} {direction}" for e in exprs)
+            for v, exprs in zip(key_vars, sorted_as, strict=True)
+        )
+        tie = ", ".join(
+            f"{v} IS NULL, " + ", ".join(exprs) for v, exprs in zip(key_vars, sorted_as, strict=True)
+        )
         if field == "KEY":
             sort = by_keys
         elif field == "COUNT":
@@ -113,8 +165,11 @@ class Aggregation:
                     if part.name == "__typename":
                         parts.append(f"{response_key(part)}: '{self.aggregates.type}GroupKey'")
                         continue
-                    member = next(k.member for k in self.aggregates.keys.values() if k.name == part.name)
-                    parts.append(f"{response_key(part)}: {key_map.get(member, 'null')}")
+                    key = next(k for k in self.aggregates.keys.values() if k.name == part.name)
+                    shown = key_map.get(key.member, "null")
+                    if key.hop is not None and shown != "null":
+                        shown = _entity(shown, part)
+                    parts.append(f"{response_key(part)}: {shown}")
                 entries.append(f"{response_key(child)}: {{{', '.join(parts)}}}")
         value = self._entries(
             [c for c in merged(selection.children) if c.name != "key"],
@@ -124,23 +179,40 @@ class Aggregation:
         )
         value = "{" + ", ".join([*entries, value[1:-1]] if value != "{}" else entries) + "}"
         out = self.names.var("groups")
-        body += f" WITH * ORDER BY {sort} LIMIT {first} RETURN collect({value}) AS {out}"
+        skip = f" SKIP {self.names.param(offset)}" if offset else ""
+        body += f" WITH * ORDER BY {sort}{skip} LIMIT {first} RETURN collect({value}) AS {out}"
         return body, out
 
     # -- the two steps ---------------------------------------------------------------------------
 
+    def _asked(self, children: list[Selection]) -> _Asked:
+        asked = _Asked()
+        for child in merged(children):
+            number = self.aggregates.numbers.get(child.name)
+            if number is None:
+                continue
+            figures = merged(child.children)
+            columns = tuple(c for f in figures for c in _NEEDS.get(f.name, ()))
+            chosen = _chosen(child.args.get("qualifiers")) if number.qualifier else None
+            asked.add(number.name, columns, chosen)
+            asked.split = asked.split or any(f.name in _SPLIT for f in figures)
+        return asked
+
     def _partials(
-        self, lines: list[str], keys: list[tuple[GroupKey, str]], asked: set[str]
+        self, lines: list[str], keys: list[tuple[GroupKey, str]], asked: _Asked
     ) -> tuple[str, str, list[_Number]]:
         """The subquery up to the per-key totals: (text, the item count column, the numbers)."""
         # The item keeps its name: under knownAt its values of then are read through it.
         item = self.node
-        picked = f"WITH DISTINCT {item}" if self.distinct else f"WITH {item}"
-        # Only the numbers the selection reads (or sorts by): each costs four aggregations a row.
-        wanted = [n for n in self.aggregates.numbers.values() if n.name in asked]
+        picked = self._picked(keys)
+        # Only the numbers the selection reads (or sorts by).
+        wanted = [n for n in self.aggregates.numbers.values() if n.name in asked.columns]
+        one_step = not asked.split and all(len(asked.qualifiers.get(n.name, ())) <= 1 for n in wanted)
+        if one_step:
+            return self._one_step(lines, picked, keys, asked, wanted)
         qualifiers = sorted({n.qualifier for n in wanted if n.qualifier})
         qualifier_vars = {stored: self.names.var("q") for stored in qualifiers}
-        columns: list[str] = [f"{self._key(key, item)} AS {var}" for key, var in keys]
+        columns: list[str] = [f"{self._key(key, item, var)} AS {var}" for key, var in keys]
         columns += [f"{self.read(stored, item)} AS {var}" for stored, var in qualifier_vars.items()]
         rows = self.names.var("rows")
         columns.append(f"count(*) AS {rows}")
@@ -180,6 +252,64 @@ class Aggregation:
         text = " ".join([*lines, picked, f"WITH {', '.join(columns)}", f"WITH {', '.join(second)}"])
         return text, total, finals
 
+    def _picked(self, keys: list[tuple[GroupKey, str]]) -> str:
+        """The items, once each; with a related entity as a key, once per item and entity."""
+        item = self.node
+        picked = f"WITH DISTINCT {item}" if self.distinct else f"WITH {item}"
+        related = [(key, var) for key, var in keys if key.hop is not None]
+        if not related:
+            return picked
+        assert self.related is not None, "a related key needs the hop compiled"
+        owner = [self.owner] if self.owner else []
+        lines = [f"WITH DISTINCT {', '.join([*owner, item])}"]
+        bound = [*owner, item]
+        for key, var in related:
+            assert key.hop is not None
+            lines.append(self.related(item, key.hop, var, self.owner))
+            bound.append(var)
+            lines.append(f"WITH DISTINCT {', '.join(bound)}")
+        return " ".join(lines)
+
+    def _one_step(
+        self,
+        lines: list[str],
+        picked: str,
+        keys: list[tuple[GroupKey, str]],
+        asked: _Asked,
+        wanted: list[Number],
+    ) -> tuple[str, str, list[_Number]]:
+        """Every figure in one aggregation: money of other qualifiers is null as the rows go by,
+        and a column no figure reads is not computed (it stands as `null`)."""
+        item = self.node
+        total = self.names.var("n")
+        columns = [f"{self._key(key, item, var)} AS {var}" for key, var in keys]
+        columns.append(f"count(*) AS {total}")
+        numbers: list[_Number] = []
+        values: list[str] = []  # read once per row where several columns aggregate them
+        for number in wanted:
+            value = self.read(number.stored, item)
+            if number.qualifier is not None:
+                (chosen,) = asked.qualifiers[number.name]
+                within = f"{self.read(number.qualifier, item)} IN {self.names.param(list(chosen))}"
+                value = f"CASE WHEN {within} THEN {value} END"
+            needed = asked.columns[number.name]
+            if len(needed) > 1 and value != f"{item}.{number.stored}":
+                var = self.names.var("v")
+                values.append(f"{value} AS {var}")
+                value = var
+            found = self._columns(number, None, "")
+            made = {}
+            for column, function in (("count", "count"), ("sum", "sum"), ("low", "min"), ("high", "max")):
+                if column in needed:
+                    columns.append(f"{function}({value}) AS {getattr(found, column)}")
+                    made[column] = getattr(found, column)
+                else:
+                    made[column] = "null"
+            numbers.append(_Number(number, made["count"], made["sum"], made["low"], made["high"], None))
+        read = [f"WITH *, {', '.join(values)}"] if values else []
+        text = " ".join([*lines, picked, *read, f"WITH {', '.join(columns)}"])
+        return text, total, numbers
+
     def _columns(self, number: Number, qualifier: str | None, hint: str) -> _Number:
         names = self.names
         return _Number(
@@ -191,9 +321,11 @@ class Aggregation:
             qualifier,
         )
 
-    def _key(self, key: GroupKey, item: str) -> str:
+    def _key(self, key: GroupKey, item: str, var: str) -> str:
         """The value an item is grouped by. A date part is a number that sorts as the period
         does (2025 * 100 + 7 for July 2025), formatted once per group rather than once per item."""
+        if key.hop is not None:
+            return var  # bound by its OPTIONAL MATCH
         value = self.read(key.stored, item)
         if key.part is None:
             return value
@@ -234,7 +366,9 @@ class Aggregation:
 
     def _number(self, n: _Number, selection: Selection) -> str:
         if n.qualifier is None:
-            return self._summary(selection.children, "NumberAggregate", n.count, n.sum, n.low, n.high)
+            # A plain number, or money summed in one step over the qualifiers asked.
+            shown = "MoneyAggregate" if n.number.qualifier else "NumberAggregate"
+            return self._summary(selection.children, shown, n.count, n.sum, n.low, n.high)
         qualifiers = self._qualifiers(selection.args.get("qualifiers"))
         parts = []
         every = self.names.param([str(q.value) for q in MoneyQualifier])
@@ -323,12 +457,24 @@ class Aggregation:
         return "{" + ", ".join(parts) + "}"
 
     def _qualifiers(self, given: Any) -> str:
-        chosen = [MoneyQualifier.EXACT] if given is None else list(given)
-        return self.names.param([str(MoneyQualifier(q).value) for q in chosen])
+        return self.names.param(list(_chosen(given)))
 
 
-def _asked(children: list[Selection]) -> set[str]:
-    return {child.name for child in children}
+def _chosen(given: Any) -> tuple[str, ...]:
+    """The stored qualifiers a money figure adds (only `EXACT` unless given), in declaration order."""
+    named = {MoneyQualifier.EXACT} if given is None else {MoneyQualifier(q) for q in given}
+    return tuple(str(q.value) for q in MoneyQualifier if q in named)
+
+
+def _entity(var: str, selection: Selection) -> str:
+    """A related entity grouped by, as its key shows it (only after the groups are cut)."""
+    values = {"id": f"{var}.id", "name": f"{var}.name", "__typename": "'GroupEntity'"}
+    parts = []
+    for child in merged(selection.children):
+        if child.name not in values:
+            raise SelectionError(f"GroupEntity.{child.name} is not compiled")
+        parts.append(f"{response_key(child)}: {values[child.name]}")
+    return f"CASE WHEN {var} IS NOT NULL THEN {{{', '.join(parts)}}} END"
 
 
 def _lowest(partials: str) -> str:

@@ -153,6 +153,29 @@ class FilterCompiler:
                 out.append(f"{target} {_COMPARE[operator]} {self.param(_operand(operand))}")
         return out
 
+    def _comparisons(self, name: str, value: dict[str, Any]) -> list[tuple[str, str]]:
+        """A `count` filter's comparisons as (operator, $parameter), each a filter term."""
+        comparisons = []
+        for operator, operand in value.items():
+            if operator == "where":
+                continue
+            if operand is None:
+                raise bad_input(f"{name}.count.{operator}: null is not a value here")
+            self._count()
+            comparisons.append((_COMPARE[operator], self.param(operand)))
+        if not comparisons:
+            raise bad_input(f"{name}.count needs a comparison (eq, ne, lt, lte, gt or gte)")
+        return comparisons
+
+    def _compared(self, found: str, comparisons: list[tuple[str, str]]) -> str:
+        """The count held to its comparisons, counted once however many there are."""
+        if len(comparisons) == 1:
+            ((operator, operand),) = comparisons
+            return f"{found} {operator} {operand}"
+        n = self.var("k")
+        tests = " AND ".join(f"{n} {operator} {operand}" for operator, operand in comparisons)
+        return f"all({n} IN [{found}] WHERE {tests})"
+
     def _related(
         self, spec: ListFilter, binding: dict[str, str], value: dict[str, Any], depth: int
     ) -> list[str]:
@@ -163,7 +186,11 @@ class FilterCompiler:
         for quantifier, inner_where in value.items():
             if inner_where is None:
                 continue
-            self._count()
+            if quantifier == "count":
+                comparisons = self._comparisons(spec.name, inner_where)
+                inner_where = inner_where.get("where")
+            else:
+                self._count()
             self.relations += 1
             if self.relations > self.limits.relations:
                 raise too_complex(
@@ -190,7 +217,14 @@ class FilterCompiler:
             finally:
                 self._inside -= 1
             # Under knownAt, only what the graph held then takes part.
-            if quantifier == "all":
+            if quantifier == "count":
+                met = " AND ".join([*([held] if held else []), *([condition] if condition else [])])
+                # Link items are counted one per link; entities once, however many links lead there.
+                counted = rel if isinstance(spec.read, Items) else other
+                matched = f"MATCH {match_pattern}{f' WHERE {met}' if met else ''}"
+                found = f"COUNT {{ {matched} RETURN DISTINCT {counted} }}"
+                out.append(self._compared(found, comparisons))
+            elif quantifier == "all":
                 unmet = " AND ".join([*([held] if held else []), f"NOT ({condition})"])
                 out.append(f"NOT EXISTS {{ MATCH {match_pattern} WHERE {unmet} }}" if condition else "true")
             else:

@@ -21,6 +21,7 @@ from service.domain.catalog import (
     CATALOG,
     Connection,
     Grouped,
+    Hop,
     Items,
     One,
     OrderKey,
@@ -389,7 +390,13 @@ class Lists(Names, ABC):
                     entries.append(f"{response_key(child)}: {{{', '.join(parts)}}}")
                 case "aggregate" | "groupBy" if type_name in AGGREGATES and not isinstance(out.read, Items):
                     aggregation = Aggregation(
-                        self, type_name, binding["n"], self._reader(type_name), not _one_row_each(read)
+                        self,
+                        type_name,
+                        binding["n"],
+                        self._reader(type_name),
+                        not _one_row_each(read),
+                        self._related_key,
+                        keys[0] if keys and not isinstance(read, Everything) else None,
                     )
                     compile = aggregation.aggregate if child.name == "aggregate" else aggregation.group_by
                     aggregate_body, result = compile(child, count_lines)
@@ -400,6 +407,17 @@ class Lists(Names, ABC):
                 case _:
                     raise SelectionError(f"connections have no field {child.name}")
         return "{" + ", ".join(entries) + "}"
+
+    def _related_key(self, item: str, hop: Hop, other: str, owner: str | None) -> str:
+        """The entity an item is grouped under: one hop away, held then, not the list's owner."""
+        rel = self.var("l")
+        conditions = [f"{other} <> {owner}"] if owner else []
+        if known := self.known.held((other,), ((rel, hop),)):
+            conditions.append(known)
+        then = (self.held_then(rel, hop.rels[0], True), self.held_then(other, hop.target, False))
+        conditions += [c for c in then if c != "true"]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return f"OPTIONAL MATCH {self.known.step(item, hop, other, rel)}{where}"
 
     def _reader(self, type_name: str) -> Callable[[str, str], str]:
         """Reads a stored property of an item as the statement answers it (the status events gave

@@ -70,6 +70,7 @@ def test_every_type_field_and_argument_is_described() -> None:
 
 
 SUMMARIES = {"NumberAggregate", "MoneyAggregate", "MoneyQualifierAggregate"}  # the figures themselves
+SUMMARIES |= {"GroupEntity"}  # a related entity grouped by: its id and name
 
 
 def _summarised(name: str) -> tuple[str, str] | None:

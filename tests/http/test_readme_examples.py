@@ -100,6 +100,21 @@ def _money(data: dict[str, Any]) -> None:
     assert abs(aggregate["all"]["sum"] - sum(q["sum"] or 0 for q in split.values())) < 1
 
 
+def _counterparties(data: dict[str, Any]) -> None:
+    deals = data["company"]["partnerships"]
+    groups = deals["groupBy"]
+    counts = [g["count"] for g in groups]
+    assert len(groups) == 5 and counts == sorted(counts, reverse=True) and counts[0] <= deals["totalCount"]
+    # Nvidia is never its own counterparty.
+    assert "nvidia" not in {g["key"]["company"]["id"] for g in groups if g["key"]["company"]}
+
+
+def _many_suppliers(data: dict[str, Any]) -> None:
+    companies = data["companies"]
+    assert companies["totalCount"] == len(companies["nodes"]) > 0
+    assert all(c["suppliers"]["totalCount"] >= 3 for c in companies["nodes"])
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "nvidia-deals-before-openai": _as_of,
     "openai-known-then": _known_then,
@@ -112,6 +127,8 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "what-young-liu-said": _said,
     "changes-near-coreweave": _near,
     "money-by-qualifier": _money,
+    "nvidia-deals-by-counterparty": _counterparties,
+    "companies-with-many-suppliers": _many_suppliers,
 }
 
 

@@ -4,15 +4,17 @@ A numeric filter (a float or integer property) is a `Number` to count, sum, aver
 one kept inside an embedded money value is `qualified` by that value's `qualifier`, so that
 amounts stated as "up to", estimated or exact are never added together unseen. Enum, string and
 boolean filters are group keys, and every date filter gives three more: its year, quarter and
-month, each only where the date's precision says that much.
+month, each only where the date's precision says that much. A list of link items that ends at an
+entity (a deal's parties, at companies) gives one more: that entity, so that deals group by
+company (each deal under each of its parties, or under a company its counterparties).
 """
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from service.domain.catalog.declarations import precision_name
-from service.domain.catalog.reads import DateText, Embedded, Leaf, Named_, Prop
-from service.domain.catalog.types import Catalog, PropFilter
+from service.domain.catalog.reads import DateText, Embedded, Hop, Items, Leaf, Named_, Prop
+from service.domain.catalog.types import Catalog, ListFilter, PropFilter
 from service.domain.vocab import DatePrecision, MoneyQualifier
 
 
@@ -38,6 +40,7 @@ class GroupKey:
     precision: str | None = None  # the stored precision of that date
     # Precisions fine enough for the part (a year-precise date has no month).
     precise: tuple[DatePrecision, ...] = ()
+    hop: Hop | None = None  # to the related entity grouped by, from the item
 
 
 @dataclass
@@ -71,7 +74,7 @@ def _qualifier(catalog: Catalog, type_name: str, stored: str) -> str | None:
     return None
 
 
-def aggregates_of(catalog: Catalog, type_name: str) -> Aggregates:
+def aggregates_of(catalog: Catalog, type_name: str, entities: tuple[str, ...] = ()) -> Aggregates:
     found = Aggregates(type_name)
     where = catalog.wheres.get(type_name)
     filters = [f for f in where.fields.values() if isinstance(f, PropFilter)] if where else []
@@ -93,8 +96,14 @@ def aggregates_of(catalog: Catalog, type_name: str) -> Aggregates:
                 name = f"{filt.name}{part.capitalize()}"
                 member = member_name(name)
                 found.keys[member] = GroupKey(member, name, leaf, read.stored, part, precision, precise)
+    for related in where.fields.values() if where else []:
+        if isinstance(related, ListFilter) and isinstance(related.read, Items):
+            hop = related.read.hop
+            name = hop.target[0].lower() + hop.target[1:]
+            if hop.target in entities and member_name(name) not in found.keys:
+                found.keys[member_name(name)] = GroupKey(member_name(name), name, Leaf.ID, "id", hop=hop)
     return found
 
 
 def build_aggregates(catalog: Catalog, labels: tuple[str, ...]) -> dict[str, Aggregates]:
-    return {label: aggregates_of(catalog, label) for label in labels}
+    return {label: aggregates_of(catalog, label, labels) for label in labels}
