@@ -155,3 +155,51 @@ def rank(query: Query, candidates: Iterable[Candidate], first: int) -> list[Scor
         scored.append(Scored(candidate, score(found), found))
     scored.sort(key=lambda s: (-s.score, s.candidate.id))
     return scored[:first]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two entities that may be one: `left` has the smaller id; `right` carries the score."""
+
+    left: Candidate
+    right: Scored
+
+
+COMMON_BLOCK = 50  # a word shared by more entities than this says nothing about duplicates
+
+
+def _blocks(candidate: Candidate) -> set[str]:
+    found = set()
+    for name in [candidate.name, *candidate.other_names]:
+        for word in words(name):
+            found.add(word)
+            found.add(f"{word[:4]}…")  # misspellings mostly keep the start
+    return found
+
+
+def duplicate_pairs(candidates: Sequence[Candidate], min_score: float, first: int) -> list[Pair]:
+    """Pairs scoring at least `min_score`, best first. Only entities sharing a word or a word's
+    first four letters are compared, so the work grows with the pairs, not the square."""
+    blocks: dict[str, list[int]] = {}
+    for index, candidate in enumerate(candidates):
+        for block in _blocks(candidate):
+            blocks.setdefault(block, []).append(index)
+    seen: set[tuple[int, int]] = set()
+    pairs = []
+    for members in blocks.values():
+        if len(members) > COMMON_BLOCK:
+            continue
+        for position, a in enumerate(members):
+            for b in members[position + 1 :]:
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                left, right = sorted((candidates[a], candidates[b]), key=lambda c: c.id)
+                query = Query(
+                    left.name, tuple(left.other_names), left.country, (left.ticker,) if left.ticker else ()
+                )
+                found = features(query, right)
+                if (value := score(found)) >= min_score:
+                    pairs.append(Pair(left, Scored(right, value, found)))
+    pairs.sort(key=lambda p: (-p.right.score, p.left.id, p.right.candidate.id))
+    return pairs[:first]
