@@ -1,7 +1,7 @@
 """`create_app(settings)`: the ASGI application, its driver's lifecycle and its routes.
 
 /graphql goes straight to `GraphQLApp` (a browser's GET gets the GraphiQL page instead); the
-other routes are a small Starlette app: health, metrics and the explorer page. Nothing else is
+other routes are a small Starlette app: health, metrics, the explorer page and /reconcile. Nothing else is
 served: no OpenAPI or Swagger pages, which would load scripts from elsewhere.
 """
 
@@ -39,6 +39,7 @@ from service.http.graphql import GraphQLApp, Receive, Scope, Send
 from service.http.health import healthz, readyz
 from service.http.keys import KeyResolver
 from service.http.metrics import configure_request_log, exposition
+from service.http.reconcile import Reconcile
 from service.http.streams import websocket
 from service.http.webhooks import Dispatcher
 from service.settings import Settings
@@ -161,6 +162,13 @@ def create_app(settings: Settings) -> "App":
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         Route("/explore", explore),
+        *Reconcile(
+            engine,
+            access,
+            read,
+            lambda: edits.Store(state["driver"], settings.neo4j_database),
+            settings.api_max_body_bytes,
+        ).routes(),
     ]
     if dist is not None:
         routes.append(Mount(pages.ASSETS_PATH, pages.Assets(directory=dist / "assets"), name="assets"))
