@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator  # type: ignore[import-untyped]  # ships no type stubs
 from neo4j import Driver
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
