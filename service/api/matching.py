@@ -23,11 +23,13 @@ from graphql import (
 from service.api.roots import Root
 from service.api.types import Registry, list_of, non_null
 from service.compiler import matching as compiled
+from service.compiler import new_compiler
+from service.compiler.filters import FilterLimits
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Statement
 from service.domain.matching import Candidate, Query, Scored, duplicate_pairs, rank
-from service.errors import bad_input
+from service.errors import ApiError, ErrorCode, bad_input
 
 DEFAULT_FIRST = 5
 
@@ -348,3 +350,65 @@ def _finish_duplicates(result: Any, selection: Selection) -> Any:
         )
         for p in pairs
     ]
+
+
+# -- the duplicate guard on creates -------------------------------------------------------------
+
+GUARDED = ("Company", "Person", "Facility")
+GUARD_THRESHOLD = 0.9  # a create scoring this against an existing entity needs the caller's word
+GUARD_SHOWN = 5
+
+
+def guard_args() -> dict[str, GraphQLArgument]:
+    """The arguments by which a create says it is not a duplicate."""
+    return {
+        "distinctFrom": GraphQLArgument(
+            GraphQLList(non_null(GraphQLID)),
+            description="Ids of existing entities this one is known not to be: the duplicate guard "
+            "lets the create through past them, and the history records it.",
+        ),
+        "distinct": GraphQLArgument(
+            GraphQLBoolean,
+            description="True: create it whatever it resembles (needs a `reason`, kept in the history).",
+        ),
+    }
+
+
+async def guard(
+    read: Any, label: str, entity_id: str, sent: dict[str, Any], args: dict[str, Any]
+) -> str | None:
+    """Refuse a create that looks like an existing entity (POSSIBLE_DUPLICATE, with the
+    candidates); return what the history should add to the reason when the caller overrode it.
+    `read` runs a statement (the graph layer's `read_result`)."""
+    if label not in GUARDED or "name" not in sent or await read(compiled.exists(entity_id)):
+        return None
+    distinct, distinct_from = bool(args.get("distinct")), [str(i) for i in args.get("distinctFrom") or []]
+    if distinct and not (args.get("reason") or "").strip():
+        raise ApiError("distinct: true needs a reason (it is kept in the history).", ErrorCode.BAD_USER_INPUT)
+    location = sent.get("location") or {}
+    other = [*(sent.get("aliases") or []), *([sent["legal_name"]] if sent.get("legal_name") else [])]
+    query = {
+        "name": str(sent["name"]),
+        "aliases": other,
+        "types": [label],
+        "country": sent.get("country") or location.get("country"),
+        "identifiers": [{"scheme": "ticker", "value": sent["ticker"]}] if sent.get("ticker") else [],
+    }
+    c = new_compiler(FilterLimits())
+    rows = (await read(compiled.candidates(c, Selection("match", "match"), [query])))[0]
+    close = [(s, row) for s, row in ranked(rows, query, GUARD_SHOWN) if s.score >= GUARD_THRESHOLD]
+    shown = [{"id": row["id"], "name": row["name"], "score": s.score} for s, row in close]
+    if distinct:
+        return "; ".join(["declared distinct", *(f"{c['id']} ({c['score']})" for c in shown)])
+    left = [c for c in shown if c["id"] not in distinct_from]
+    if left:
+        names = ", ".join(f"{c['id']} ({c['name']}, {c['score']})" for c in left)
+        raise ApiError(
+            f"{entity_id!r} looks like an existing {label.lower()}: {names}. Use that id, or resend with "
+            "distinctFrom (or distinct: true and a reason) if it is another.",
+            ErrorCode.POSSIBLE_DUPLICATE,
+            {"candidates": left},
+        )
+    if shown:
+        return "distinct from " + ", ".join(f"{c['id']} ({c['score']})" for c in shown)
+    return None

@@ -119,3 +119,8 @@ def everything(c: Compiler, label: str) -> Statement:
         f"country: n.country, ticker: n.ticker, kind: '{label}'}}) AS result",
         {},
     )
+
+
+def exists(entity_id: str) -> Statement:
+    """Whether an entity (of any kind, retracted ones too) has this id."""
+    return Statement("MATCH (n:Entity {id: $id}) RETURN count(n) > 0 AS result", {"id": entity_id})
