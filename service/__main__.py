@@ -1,6 +1,7 @@
 """`python -m service`: serve the API with uvicorn as production would (no reload).
 
 `python -m service keys create|list|revoke` manages API keys instead (`service.keys_cli`);
+`python -m service duplicates` prints the duplicate-candidates report (`service.duplicates_cli`);
 `python -m service schema` writes the SDL clients read to service/api/schema.graphql, and the
 Federation subgraph's SDL (what `_service { sdl }` answers) to service/api/subgraph.graphql.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from service import keys_cli
+from service import duplicates_cli, keys_cli
 from service.api.persisted import ManifestError
 from service.api.schema import SDL_FILE, SUBGRAPH_FILE, build_api, sdl
 from service.settings import Settings
@@ -22,18 +23,23 @@ from service.settings import Settings
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m service", description="The Supplygraph API.")
-    commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema,duplicates}")
     commands.add_parser("serve", help="Serve the API (the default).")
     commands.add_parser(
         "schema", help="Write the SDLs to service/api/schema.graphql and subgraph.graphql (make schema)."
     )
     keys_cli.add_commands(commands.add_parser("keys", help="Create, list and revoke API keys."))
+    duplicates_cli.add_commands(
+        commands.add_parser("duplicates", help="List pairs of entities that look like the same thing.")
+    )
     args = parser.parse_args(argv)
     if args.command == "schema":
         raise SystemExit(write_schema())
     settings = Settings()
     if args.command == "keys":
         raise SystemExit(keys_cli.run(args, settings))
+    if args.command == "duplicates":
+        raise SystemExit(duplicates_cli.run(args, settings))
     serve(settings)
 
 

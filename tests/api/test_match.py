@@ -1,6 +1,10 @@
 """`match`, `matchBatch` and `duplicateCandidates` on the curated data. Expected ids are looked up
 in the seed files by the names they give, never written here."""
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,7 +14,7 @@ from neo4j import Driver
 from seed.cli import DATA_DIR
 from seed.validate import load_dataset
 from service.domain.entities import Sourced
-from tests.support import data, seed_only
+from tests.support import Neo4jServer, data, seed_only
 
 Engine = Callable[..., Awaitable[dict[str, Any]]]
 ENTRIES: list[Sourced] = list(load_dataset(DATA_DIR).sourced())
@@ -182,3 +186,17 @@ async def test_duplicate_candidates_are_pairs_of_existing_entities(seeded: Drive
         assert pair["left"]["id"] < pair["right"]["id"] and {pair["left"]["id"], pair["right"]["id"]} <= ids
         assert 0.9 <= pair["score"] <= 1
     assert [p["score"] for p in pairs] == sorted((p["score"] for p in pairs), reverse=True)
+
+
+def test_duplicates_cli(seeded: Driver, neo4j_server: Neo4jServer) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "service", "duplicates", "--json", "--min-score", "0.9", "--first", "200"],
+        env={**os.environ, **neo4j_server.env()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    pairs = [json.loads(line) for line in done.stdout.splitlines()]
+    assert pairs and all(p["score"] >= 0.9 for p in pairs)
