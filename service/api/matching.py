@@ -28,7 +28,7 @@ from service.compiler.filters import FilterLimits
 from service.compiler.projection import Compiler
 from service.compiler.selection import Selection, merged
 from service.compiler.statement import Statement
-from service.domain.matching import Candidate, Query, Scored, duplicate_pairs, rank
+from service.domain.matching import Candidate, Query, Scored, duplicate_pairs, normalise, rank
 from service.errors import ApiError, ErrorCode, bad_input
 
 DEFAULT_FIRST = 5
@@ -59,6 +59,7 @@ def _enum(registry: Registry) -> tuple[GraphQLEnumType, GraphQLEnumType]:
 
 def install(registry: Registry) -> dict[str, Root]:
     """The match types, and the query roots that use them."""
+    normalise("Warm-up Co., Ltd.")  # compiles fingerprints' legal-form pattern (~1 s) before any request
     kinds, schemes = _enum(registry)
     identifier = registry.add(
         GraphQLInputObjectType(

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fingerprints import clean_name_ascii, remove_types
 from rapidfuzz import fuzz
@@ -44,10 +45,11 @@ def _split_scripts(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65_536)  # the same names come back in every match and report
 def normalise(name: str) -> str:
     """A name in lower-case ASCII words, legal forms removed ("Hon Hai Precision Industry Co.,
     Ltd." → "hon hai precision industry"); a name that is nothing but a legal form keeps it."""
-    spaced = _split_scripts(unicodedata.normalize("NFKC", name))
+    spaced = name if name.isascii() else _split_scripts(unicodedata.normalize("NFKC", name))
     return remove_types(spaced) or clean_name_ascii(spaced) or ""
 
 
