@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: run up down test lint typecheck pytest seed check audit data-audit keys export schema constraints tools wrk chromium icu web \
-	bench bench-smoke bench-load bench-api bench-analytics bench-feed faults clean
+	bench bench-smoke bench-load bench-api bench-analytics bench-match bench-feed faults clean
 
 $(STAMP): pyproject.toml constraints.txt | icu
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -150,6 +150,10 @@ bench-api: $(STAMP)
 
 bench-analytics: $(STAMP)
 	$(PY) bench/analytics.py
+
+# match with 100k synthetic companies: p50/p95 per match (docs/match.md).
+bench-match: $(STAMP)
+	$(PY) bench/match.py
 
 # Subscription delivery latency with 1, 100 and 1,000 SSE subscribers, and the write latency
 # they add (docs/changes.md).

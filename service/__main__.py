@@ -2,6 +2,7 @@
 
 `python -m service keys create|list|revoke` manages API keys instead (`service.keys_cli`);
 `python -m service export --format F --out FILE` writes an export (`service.exports.cli`);
+`python -m service duplicates` prints the duplicate-candidates report (`service.duplicates_cli`);
 `python -m service schema` writes the SDL clients read to service/api/schema.graphql, and the
 Federation subgraph's SDL (what `_service { sdl }` answers) to service/api/subgraph.graphql.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import uvicorn
 
-from service import keys_cli
+from service import duplicates_cli, keys_cli
 from service.api.persisted import ManifestError
 from service.api.schema import SDL_FILE, SUBGRAPH_FILE, build_api, sdl
 from service.exports import cli as export_cli
@@ -24,7 +25,7 @@ from service.settings import Settings
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m service", description="The Supplygraph API.")
-    commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema,export}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,keys,schema,export,duplicates}")
     commands.add_parser("serve", help="Serve the API (the default).")
     commands.add_parser(
         "schema", help="Write the SDLs to service/api/schema.graphql and subgraph.graphql (make schema)."
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> None:
             "export", help="Write the network as FtM, GraphML, GEXF or CSV (docs/exports.md)."
         )
     )
+    duplicates_cli.add_commands(
+        commands.add_parser("duplicates", help="List pairs of entities that look like the same thing.")
+    )
     args = parser.parse_args(argv)
     if args.command == "schema":
         raise SystemExit(write_schema())
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(keys_cli.run(args, settings))
     if args.command == "export":
         raise SystemExit(export_cli.run(args, settings))
+    if args.command == "duplicates":
+        raise SystemExit(duplicates_cli.run(args, settings))
     serve(settings)
 
 

@@ -7,6 +7,7 @@ in line).
 """
 
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -28,6 +29,7 @@ class ErrorCode(StrEnum):
     CURSOR_EXPIRED = "CURSOR_EXPIRED"  # a feed cursor older than what the feed keeps
     NOT_FOUND = "NOT_FOUND"  # a watch or webhook id that does not exist (or is not the caller's)
     CONFLICT = "CONFLICT"  # the change clashes with what exists (a watch that webhooks follow)
+    POSSIBLE_DUPLICATE = "POSSIBLE_DUPLICATE"  # a create whose name strongly matches an existing entity
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"  # APQ: hash unknown, send the query with it
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"  # a persisted query version other than 1
     PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"  # sha256Hash is not the query's sha256
@@ -40,9 +42,10 @@ class ErrorCode(StrEnum):
 class ApiError(Exception):
     """An expected failure: its message is shown as is, with `code` in `extensions.code`."""
 
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str, code: str, extensions: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.extensions = extensions or {}  # more for the client, beside `code` (the candidates)
 
 
 def bad_input(message: str) -> ApiError:

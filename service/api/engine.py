@@ -299,7 +299,11 @@ class Engine:
                     return None, (ErrorCode.CURSOR_EXPIRED, gone)
                 if missing := await missing_watch(root.selection.args, lambda s: read(s, False)):
                     return None, (ErrorCode.NOT_FOUND, missing)
-            return root.shaper(await read(root.statement, False)), None
+            value = await read(root.statement, False)
+            entry = self.api.queries.get(root.selection.name)
+            if entry is not None and entry.finish is not None:
+                value = entry.finish(value, root.selection)
+            return root.shaper(value), None
         except ShapeError as error:
             return None, classify(error, root.key)
         except Exception as error:

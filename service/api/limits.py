@@ -68,6 +68,7 @@ ANALYTICS_TYPES = {
 
 
 _ONCE = ("aggregate", "groupBy")
+MATCH_ROOTS = ("match", "matchBatch", "duplicateCandidates")
 
 
 @dataclass
@@ -164,6 +165,12 @@ def nodes_cost(
         factor = 1
         if parent_name in ("Query", "Mutation") and selection.name in ANALYTICS_ITEMS:
             factor = ANALYTICS_ITEMS[selection.name]
+            total += multiplier * factor
+        elif parent_name == "Query" and selection.name in MATCH_ROOTS:
+            # Each query's candidates are items; a batch counts every query's.
+            first = selection.args.get("first")
+            factor = max(first, 0) if isinstance(first, int) else 1
+            factor *= max(len(selection.args.get("queries") or ()), 1)
             total += multiplier * factor
         elif parent_name == "Query" and selection.name == "_entities":
             # Each representation is a lookup of its own, with its own selection.

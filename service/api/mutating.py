@@ -13,7 +13,7 @@ from service.compiler import new_compiler
 from service.compiler.filters import FilterLimits
 from service.compiler.roots import node as node_statement
 from service.domain.roles import Principal, Role
-from service.errors import ErrorCode
+from service.errors import ApiError, ErrorCode
 from service.graph import edits
 
 
@@ -79,7 +79,8 @@ async def mutate(
                     value = root.shaper(written)
             except Exception as error:
                 code, message = classify(error, root.key)
-                errors.append(error_entry(message, code, [root.key]))
+                more = error.extensions if isinstance(error, ApiError) else {}
+                errors.append(error_entry(message, code, [root.key], **more))
         if value is None and not root.nullable:
             data = None
         if data is not None:

@@ -33,16 +33,20 @@ from service.api.entry_changes import (
     without,
 )
 from service.api.inputs import entry_input
+from service.api.matching import GUARDED, guard, guard_args
 from service.api.types import Registry, non_null
 from service.api.write_results import link_input, write_result
+from service.compiler.statement import Statement
 from service.domain.roles import Principal, Role
 from service.domain.vocab import FacilityStatus, Status
 from service.errors import ApiError, ErrorCode
 from service.graph import edits, merges
 from service.graph.edits import Edit, Outcome
+from service.graph.reads import read_result
 
 EXPECTED = "Fail with Conflict unless the entity is at this version (0: must not exist yet)."
 REASON = "Why: kept in the history."
+GUARD_TIMEOUT = 30.0  # seconds for the duplicate guard's read
 DATE_TEXT = "A date as the data files write it: 2025, 2025-H2, 2025-Q3, 2025-11 or 2025-11-20."
 
 
@@ -71,7 +75,16 @@ def _upsert(label: str, action: str = "upsert") -> Run:
     async def run(store: edits.Store, write: Write) -> Outcome:
         sent = plain(write.args["input"], top=True)
         entity_id = str(sent.pop("id"))
-        edit = Edit(entity_id, label, overlay(sent), action, write.principal, write.args.get("reason"))
+
+        async def read(statement: Statement) -> Any:
+            return await read_result(
+                store.driver, store.database, statement.text, statement.params, GUARD_TIMEOUT, True
+            )
+
+        reason = write.args.get("reason")
+        if note := await guard(read, label, entity_id, sent, write.args):
+            reason = f"{reason} ({note})" if reason else note
+        edit = Edit(entity_id, label, overlay(sent), action, write.principal, reason)
         edit.expected_version = write.args.get("expectedVersion")
         return await store.apply(edit)
 
@@ -217,6 +230,12 @@ def mutations(registry: Registry) -> dict[str, Mutation]:
                 non_null(entry_input(registry, f"{label}Input")), description="The entry, by id."
             )
         }
+        if label in GUARDED:
+            args.update(guard_args())
+            description += (
+                " A create whose name strongly matches an existing entity fails with POSSIBLE_DUPLICATE "
+                "unless `distinctFrom` or `distinct` says it is another (docs/match.md)."
+            )
         table[f"upsert{label}"] = Mutation(
             GraphQLField(result, args={**args, **common}, description=description),
             Role.EDITOR,

@@ -35,6 +35,9 @@ from service.domain.declare import plural
 from service.domain.vocab import LinkKind, Status
 
 Compile = Callable[[Compiler, Selection, dict[str, Any]], Statement]
+# Turns a statement's result into the field's value, where Python must finish the work (match
+# re-scores its candidates); most roots have none: the statement's map is the answer.
+Finish = Callable[[Any, Selection], Any]
 
 ID_ARG = "The entity's id; an unknown id gives null, not an error."
 RETRACTED = "Also find retracted entities (their `retraction` says why)."
@@ -56,6 +59,7 @@ KNOWN_AT = (
 class Root:
     field: GraphQLField
     compile: Compile
+    finish: Finish | None = None
 
 
 def _arg(kind: Any, description: str, default: Any = None) -> GraphQLArgument:

@@ -17,7 +17,7 @@ from graphql import (
     specified_directives,
 )
 
-from service.api import aggregates, federation, filters
+from service.api import aggregates, federation, filters, matching
 from service.api.analytics_types import analytics_types
 from service.api.follows import Follow, follow_fields
 from service.api.mutations import Mutation, mutations
@@ -46,6 +46,7 @@ def build_api() -> Api:
     aggregates.install(registry)
     analytics_types(registry)
     queries = query_roots(registry)
+    queries.update(matching.install(registry))
     subgraph = federation.install(registry)
     queries["_entities"] = Root(subgraph["_entities"], compiled.entities)
     writes = mutations(registry)

@@ -1,7 +1,7 @@
 """`create_app(settings)`: the ASGI application, its driver's lifecycle and its routes.
 
 /graphql goes straight to `GraphQLApp` (a browser's GET gets the GraphiQL page instead); the
-other routes are a small Starlette app: health, metrics, the explorer page and the exports. Nothing else is
+other routes are a small Starlette app: health, metrics, the explorer page /reconcile and the exports. Nothing else is
 served: no OpenAPI or Swagger pages, which would load scripts from elsewhere.
 """
 
@@ -40,6 +40,7 @@ from service.http.graphql import GraphQLApp, Receive, Scope, Send
 from service.http.health import healthz, readyz
 from service.http.keys import KeyResolver
 from service.http.metrics import configure_request_log, exposition
+from service.http.reconcile import Reconcile
 from service.http.streams import websocket
 from service.http.webhooks import Dispatcher
 from service.settings import Settings
@@ -167,6 +168,13 @@ def create_app(settings: Settings) -> "App":
             export_endpoint(settings, access, lambda: state["driver"]),
             methods=["GET", "POST"],
         ),
+        *Reconcile(
+            engine,
+            access,
+            read,
+            lambda: edits.Store(state["driver"], settings.neo4j_database),
+            settings.api_max_body_bytes,
+        ).routes(),
     ]
     if dist is not None:
         routes.append(Mount(pages.ASSETS_PATH, pages.Assets(directory=dist / "assets"), name="assets"))

@@ -115,7 +115,25 @@ def _many_suppliers(data: dict[str, Any]) -> None:
     assert all(c["suppliers"]["totalCount"] >= 3 for c in companies["nodes"])
 
 
+def _match(data: dict[str, Any]) -> None:
+    # The curated entry whose legal name the query spells with another legal form.
+    expected = next(
+        e.id
+        for e in load_dataset(DATA_DIR).sourced()
+        if getattr(e, "legal_name", None) == "Hon Hai Precision Industry Co."
+    )
+    top = data["match"][0]
+    assert top["id"] == expected and top["score"] >= 0.9 and top["features"]["countryMatch"] is True
+
+
+def _duplicates(data: dict[str, Any]) -> None:
+    pairs = data["duplicateCandidates"]
+    assert all(p["score"] >= 0.9 and p["left"]["id"] < p["right"]["id"] for p in pairs)
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "match-hon-hai": _match,
+    "duplicate-candidates": _duplicates,
     "nvidia-deals-before-openai": _as_of,
     "openai-known-then": _known_then,
     "openai-timeline": _timeline,
