@@ -20,7 +20,13 @@ COPY pyproject.toml README.md constraints.txt ./
 COPY service ./service
 COPY seed ./seed
 COPY --from=web /build/service/http/dist ./service/http/dist
-RUN pip install -c constraints.txt . && rm -rf /app/service /app/seed && useradd --system --uid 10001 supplygraph
+# PyICU (under normality, which match uses for transliteration) has no wheels on PyPI: it is
+# built against Debian's ICU, whose headers stay (they keep the ICU library installed) while the
+# compiler goes.
+RUN apt-get update && apt-get install -y --no-install-recommends libicu-dev pkg-config g++ \
+    && pip install -c constraints.txt . \
+    && apt-get purge -y --auto-remove g++ pkg-config && rm -rf /var/lib/apt/lists/* \
+    && rm -rf /app/service /app/seed && useradd --system --uid 10001 supplygraph
 USER supplygraph
 
 EXPOSE 8000

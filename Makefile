@@ -102,8 +102,9 @@ wrk:
 	    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
 	  else echo "wrk is needed for the benchmark and its test: apt-get install wrk (or brew install wrk)"; exit 1; fi; }
 
-# PyICU (under followthemoney, which reads the FtM export back in tests/exports) has no wheels on
-# PyPI: pip builds it against the distribution's ICU.
+# PyICU (under normality, which match uses for transliteration, and under followthemoney, which
+# reads the FtM export back in tests) has no wheels on PyPI: pip builds it against the
+# distribution's ICU.
 icu:
 	@pkg-config --exists icu-uc 2>/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -1,8 +1,9 @@
 """`create_app(settings)`: the ASGI application, its driver's lifecycle and its routes.
 
 /graphql goes straight to `GraphQLApp` (a browser's GET gets the GraphiQL page instead); the
-other routes are a small Starlette app: health, metrics, the explorer page /reconcile and the exports. Nothing else is
-served: no OpenAPI or Swagger pages, which would load scripts from elsewhere.
+other routes are a small Starlette app: health, metrics, the explorer page, /reconcile and the
+exports. Nothing else is served: no OpenAPI or Swagger pages, which would load scripts from
+elsewhere.
 """
 
 import asyncio
