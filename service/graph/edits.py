@@ -77,7 +77,7 @@ Outcome = Written | Invalid | Missing | Clash
 WRITE_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.3, 0.3, 0.3)
 
 
-class _Abort(Exception):
+class Abort(Exception):
     """Ends the transaction (rolled back) with an outcome for the client."""
 
     def __init__(self, outcome: Outcome) -> None:
@@ -132,14 +132,14 @@ class Store:
         """Run the edit (and its extras) in one write transaction."""
 
         async def work(tx: AsyncManagedTransaction) -> Outcome:
-            outcome = await _apply(tx, edit)
+            outcome = await apply_edit(tx, edit)
             for extra in edit.extra:
-                await _apply(tx, extra)
+                await apply_edit(tx, extra)
             return outcome
 
         try:
             return await self._write(work)
-        except _Abort as abort:
+        except Abort as abort:
             return abort.outcome
 
     async def retract(
@@ -150,46 +150,46 @@ class Store:
         async def work(tx: AsyncManagedTransaction) -> Outcome:
             state = await history.lock(tx, entity_id)
             if state is None:
-                raise _Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
+                raise Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
             if state["retracted"]:
-                raise _Abort(Clash(entity_id, f"{entity_id!r} is already retracted", state["version"]))
-            _check_version(entity_id, state["version"], expected_version)
+                raise Abort(Clash(entity_id, f"{entity_id!r} is already retracted", state["version"]))
+            check_version(entity_id, state["version"], expected_version)
             label = state["label"]
-            before = await _entry(tx, entity_id)
-            await _retract(tx, entity_id, label, reason, principal.key_id)
+            before = await read_entry(tx, entity_id)
+            await retract_entity(tx, entity_id, label, reason, principal.key_id)
             version = state["version"] + 1
             await history.stamp_version(tx, entity_id, version)
-            await _remember(
+            await remember(
                 tx, entity_id, label, version, "retract", principal, reason, before, None, ["retracted"]
             )
             return Written(entity_id, label, version, False, ["retracted"])
 
         try:
             return await self._write(work)
-        except _Abort as abort:
+        except Abort as abort:
             return abort.outcome
 
 
-async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
+async def apply_edit(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     entity_id = edit.entity_id
     state = (
         await history.claim(tx, entity_id, edit.label) if edit.label else await history.lock(tx, entity_id)
     )
     if state is None:
-        raise _Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
+        raise Abort(Missing(entity_id, f"no entity has the id {entity_id!r}"))
     if state["merged_into"]:
         message = f"{entity_id!r} was merged into {state['merged_into']!r}; write to that one"
-        raise _Abort(Clash(entity_id, message, state["version"]))
+        raise Abort(Clash(entity_id, message, state["version"]))
     if state["retracted"]:
-        raise _Abort(Clash(entity_id, f"{entity_id!r} was retracted; it cannot be written", state["version"]))
+        raise Abort(Clash(entity_id, f"{entity_id!r} was retracted; it cannot be written", state["version"]))
     label = state["label"]
     wanted = edit.label or edit.must_be
     if wanted is not None and label != wanted:
-        raise _Abort(Clash(entity_id, f"the id {entity_id!r} belongs to a {label}, not a {wanted}"))
+        raise Abort(Clash(entity_id, f"the id {entity_id!r} belongs to a {label}, not a {wanted}"))
     created = bool(state["created"])
-    _check_version(entity_id, 0 if created else state["version"], edit.expected_version)
+    check_version(entity_id, 0 if created else state["version"], edit.expected_version)
 
-    before = None if created else await _entry(tx, entity_id)
+    before = None if created else await read_entry(tx, entity_id)
     data = edit.change(json.loads(json.dumps(before)) if before is not None else None)
     data["id"] = entity_id
     model = _validate(label, data)
@@ -199,22 +199,22 @@ async def _apply(tx: AsyncManagedTransaction, edit: Edit) -> Outcome:
     refs = [{"path": path, "id": ref, "labels": list(labels)} for path, ref, labels in references(model)]
     missing = await history.missing_references(tx, refs)
     if missing:
-        raise _Abort(Invalid([(m["path"], f"no live entity {m['id']!r} of the right kind") for m in missing]))
+        raise Abort(Invalid([(m["path"], f"no live entity {m['id']!r} of the right kind") for m in missing]))
     rows = Rows()
     origin = API_ORIGIN if created or not state["origin"] else str(state["origin"])
     add_entry(rows, model, origin)
-    await _write_rows(tx, entity_id, rows, created)
+    await write_rows(tx, entity_id, rows, created)
     version = (0 if created else state["version"]) + 1
     await history.stamp(tx, entity_id, version, edit.principal.key_id, origin)
-    after = await _entry(tx, entity_id)
+    after = await read_entry(tx, entity_id)
     changed = sorted(k for k in {*(before or {}), *after} if (before or {}).get(k) != after.get(k))
-    await _remember(
+    await remember(
         tx, entity_id, label, version, edit.action, edit.principal, edit.reason, before, after, changed
     )
     return Written(entity_id, label, version, created, client_names(label, changed))
 
 
-async def _write_rows(tx: AsyncManagedTransaction, entity_id: str, rows: Rows, created: bool) -> None:
+async def write_rows(tx: AsyncManagedTransaction, entity_id: str, rows: Rows, created: bool) -> None:
     """Replace the entity's owned links (and derived links) and write its rows, as a load would,
     keeping what it was as a version (transaction time)."""
     if not created:
@@ -230,7 +230,9 @@ async def _write_rows(tx: AsyncManagedTransaction, entity_id: str, rows: Rows, c
             raise WriteMismatch(f"{rel}: {len(link_rows)} rows but {written} relationships written")
 
 
-async def _retract(tx: AsyncManagedTransaction, entity_id: str, label: str, reason: str, key_id: str) -> None:
+async def retract_entity(
+    tx: AsyncManagedTransaction, entity_id: str, label: str, reason: str, key_id: str
+) -> None:
     """Hide an entity from every live query, keeping the node, its links and its history; a
     partnership's derived links go (they are rebuilt if it is written again)."""
     kind = identifier(label)
@@ -246,10 +248,10 @@ async def _retract(tx: AsyncManagedTransaction, entity_id: str, label: str, reas
     await result.consume()
 
 
-def _check_version(entity_id: str, current: int, expected: int | None) -> None:
+def check_version(entity_id: str, current: int, expected: int | None) -> None:
     if expected is not None and expected != current:
         message = f"{entity_id!r} is at version {current}, not {expected}: someone else wrote first"
-        raise _Abort(Clash(entity_id, message, current))
+        raise Abort(Clash(entity_id, message, current))
 
 
 def _validate(label: str, data: EntryData) -> Entry:
@@ -257,19 +259,19 @@ def _validate(label: str, data: EntryData) -> Entry:
         model = CATALOG.entities[label].model_validate(data)
     except ValidationError as error:
         problems = [(".".join(str(p) for p in e["loc"]) or "(entry)", e["msg"]) for e in error.errors()]
-        raise _Abort(Invalid(problems)) from None
+        raise Abort(Invalid(problems)) from None
     problems = list(entry_problems(model))
     if problems:
-        raise _Abort(Invalid(problems))
+        raise Abort(Invalid(problems))
     return model
 
 
-async def _entry(tx: AsyncManagedTransaction, entity_id: str) -> EntryData:
+async def read_entry(tx: AsyncManagedTransaction, entity_id: str) -> EntryData:
     records = await read_entities_async(tx, [entity_id])
     return entry_data(records[0])[1]
 
 
-async def _remember(
+async def remember(
     tx: AsyncManagedTransaction,
     entity_id: str,
     label: str,

@@ -20,19 +20,19 @@ from service.domain.roles import Principal
 from service.graph import history
 from service.graph.changes import client_names
 from service.graph.edits import (
+    Abort,
     Edit,
     EntryData,
     Invalid,
     Outcome,
     Store,
     Written,
-    _Abort,
-    _apply,
-    _check_version,
-    _entry,
-    _remember,
-    _retract,
-    _write_rows,
+    apply_edit,
+    check_version,
+    read_entry,
+    remember,
+    retract_entity,
+    write_rows,
 )
 from service.graph.entries import entry_data, read_entities_async
 from service.graph.fragments import ARCHIVED, EARLIER, RETRACTED, identifier
@@ -111,10 +111,10 @@ async def _rewrite(
 ) -> Written:
     edit = Edit(entity_id, None, lambda _: json.loads(json.dumps(entry)), action, principal, reason)
     try:
-        outcome = await _apply(tx, edit)
-    except _Abort as abort:
+        outcome = await apply_edit(tx, edit)
+    except Abort as abort:
         if isinstance(abort.outcome, Invalid):
-            raise _Abort(_prefixed(entity_id, abort.outcome)) from None
+            raise Abort(_prefixed(entity_id, abort.outcome)) from None
         raise
     assert isinstance(outcome, Written)
     return outcome
@@ -126,7 +126,7 @@ def _checked(entity_id: str, label: str, make: Any, *args: Any) -> EntryData:
         return make(label, *args)  # type: ignore[no-any-return]
     except ValidationError as error:
         problems = [(".".join(str(p) for p in e["loc"]) or "(entry)", e["msg"]) for e in error.errors()]
-        raise _Abort(_prefixed(entity_id, Invalid(problems))) from None
+        raise Abort(_prefixed(entity_id, Invalid(problems))) from None
 
 
 async def _set_redirects(tx: AsyncManagedTransaction, keep: str, drop: str) -> list[str]:
@@ -169,7 +169,7 @@ async def merge(
             )
         if label not in MERGEABLE:
             raise MergeRefused("bad_input", f"a {label} cannot be merged (only {', '.join(MERGEABLE)})")
-        _check_version(keep, kept["version"], expected_version)
+        check_version(keep, kept["version"], expected_version)
         links = await _links_of(tx, drop)
         if links > MAX_MERGE_LINKS:
             raise MergeRefused(
@@ -187,15 +187,15 @@ async def merge(
         combined = _checked(keep, label, absorb, keep_before, drop_before)
         before[keep] = keep_before
         written = await _rewrite(tx, keep, combined, "merge", principal, text)
-        after = {entity_id: await _entry(tx, entity_id) for entity_id in before}
+        after = {entity_id: await read_entry(tx, entity_id) for entity_id in before}
 
         for statement in DELETE_OWNED:
             await (await tx.run(statement, ids=[drop])).consume()
-        await _retract(tx, drop, label, f"merged into {keep}: {reason}", principal.key_id)
+        await retract_entity(tx, drop, label, f"merged into {keep}: {reason}", principal.key_id)
         forwarded = await _set_redirects(tx, keep, drop)
         version = dropped["version"] + 1
         await history.stamp_version(tx, drop, version)
-        await _remember(tx, drop, label, version, "merge", principal, text, drop_before, None, ["mergedInto"])
+        await remember(tx, drop, label, version, "merge", principal, text, drop_before, None, ["mergedInto"])
         merge_id = f"{drop}@{version}"
         record = {
             "id": merge_id,
@@ -219,7 +219,7 @@ async def merge(
 
     try:
         return await store._write(work)
-    except _Abort as abort:
+    except Abort as abort:
         return abort.outcome
 
 
@@ -237,7 +237,7 @@ async def _restore_dropped(
     ).consume()
     rows = Rows()
     add_entry(rows, CATALOG.entities[label].model_validate(entry), origin)
-    await _write_rows(tx, drop, rows, False)
+    await write_rows(tx, drop, rows, False)
 
 
 async def _drop_redirects(tx: AsyncManagedTransaction, keep: str, drop: str, earlier: list[str]) -> None:
@@ -291,7 +291,7 @@ async def unmerge(store: Store, merge_or_drop: str, principal: Principal, reason
         await _drop_redirects(tx, keep, drop, [str(i) for i in record["forwarded"] or []])
         version = dropped["version"] + 1
         await history.stamp(tx, drop, version, principal.key_id, str(dropped["origin"] or "api"))
-        await _remember(tx, drop, label, version, "unmerge", principal, text, None, entry, ["mergedInto"])
+        await remember(tx, drop, label, version, "unmerge", principal, text, None, entry, ["mergedInto"])
 
         before, after = json.loads(record["before"]), json.loads(record["after"])
         current = await _entries(tx, list(before))
@@ -305,5 +305,5 @@ async def unmerge(store: Store, merge_or_drop: str, principal: Principal, reason
 
     try:
         return await store._write(work)
-    except _Abort as abort:
+    except Abort as abort:
         return abort.outcome
