@@ -16,12 +16,16 @@ from fingerprints import clean_name_ascii, remove_types
 from rapidfuzz import fuzz
 
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+")
 _EXCHANGE = re.compile(r"^[A-Z]+\s*:\s*")
 
 # Boosts and penalties (see docs/match.md): evidence for moves the score towards 1 by this share
 # of the distance left, evidence against multiplies it.
 IDENTIFIER_FOR, IDENTIFIER_AGAINST = 0.8, 0.7
 COUNTRY_FOR, COUNTRY_AGAINST = 0.2, 0.8
+# "Colossus 1" and "Colossus 2", "Phase 1" and "Phase 2": names a number apart are close as text
+# but name different things, so differing numbers weigh against them.
+NUMBERS_DIFFER = 0.75
 
 
 def _script(ch: str) -> str:
@@ -62,7 +66,11 @@ def similarity(left: str, right: str) -> float:
     """Similarity of two normalised names in [0, 1]; word order does not count."""
     if not left or not right:
         return 0.0
-    return max(fuzz.ratio(left, right), fuzz.token_sort_ratio(left, right)) / 100.0
+    value = max(fuzz.ratio(left, right), fuzz.token_sort_ratio(left, right)) / 100.0
+    numbers = set(_NUMBER.findall(left)), set(_NUMBER.findall(right))
+    if all(numbers) and numbers[0] != numbers[1]:
+        value *= NUMBERS_DIFFER
+    return value
 
 
 def ticker(value: str) -> str:

@@ -2,7 +2,17 @@
 
 import pytest
 
-from service.domain.matching import Candidate, Features, Query, features, normalise, rank, score, ticker
+from service.domain.matching import (
+    Candidate,
+    Features,
+    Query,
+    features,
+    normalise,
+    rank,
+    score,
+    similarity,
+    ticker,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,6 +45,15 @@ def test_a_name_that_is_only_a_legal_form_is_kept() -> None:
 
 def test_ticker_drops_the_exchange() -> None:
     assert ticker("NASDAQ: AVGO") == ticker("avgo") == "AVGO"
+
+
+def test_names_a_number_apart_are_not_the_same_thing() -> None:
+    # Text alone would put them at 0.9 and over: the guard's threshold.
+    one, two = normalise("xAI Colossus 1"), normalise("xAI Colossus 2")
+    assert similarity(one, two) < 0.75 and similarity(one, normalise("XAI Colossus 1")) == 1.0
+    assert similarity(normalise("Colossus 2"), normalise("Colossus")) > 0.75  # no number to differ
+    colossus = Candidate("colossus-1", "xAI Colossus 1", country="US")
+    assert score(features(Query("xAI Colossus 2", country="US"), colossus)) < 0.9
 
 
 def test_score_stays_in_range_and_orders_evidence() -> None:
