@@ -67,7 +67,7 @@ def similarity(left: str, right: str) -> float:
     if not left or not right:
         return 0.0
     value = max(fuzz.ratio(left, right), fuzz.token_sort_ratio(left, right)) / 100.0
-    numbers = set(_NUMBER.findall(left)), set(_NUMBER.findall(right))
+    numbers = _NUMBER.findall(left), _NUMBER.findall(right)  # in order: "Unit 3 4" is not "Unit 4 3"
     if all(numbers) and numbers[0] != numbers[1]:
         value *= NUMBERS_DIFFER
     return value

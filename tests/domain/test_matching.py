@@ -52,6 +52,7 @@ def test_names_a_number_apart_are_not_the_same_thing() -> None:
     one, two = normalise("xAI Colossus 1"), normalise("xAI Colossus 2")
     assert similarity(one, two) < 0.75 and similarity(one, normalise("XAI Colossus 1")) == 1.0
     assert similarity(normalise("Colossus 2"), normalise("Colossus")) > 0.75  # no number to differ
+    assert similarity("unit 3 4", "unit 4 3") <= 0.75  # word order aside, numbers keep theirs
     colossus = Candidate("colossus-1", "xAI Colossus 1", country="US")
     assert score(features(Query("xAI Colossus 2", country="US"), colossus)) < 0.9
 
