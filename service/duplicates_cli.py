@@ -10,7 +10,6 @@ from service.compiler.statement import Statement
 from service.graph import edits
 from service.graph.driver import open_driver
 from service.graph.reads import read_result
-from service.http.app import engine_for
 from service.settings import Settings
 
 QUERY = """query D($type: MatchType, $minScore: Float!, $first: Int!) {
@@ -28,6 +27,10 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
 
 
 async def _report(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: `python -m service` imports this module before serve() sets
+    # PROMETHEUS_MULTIPROC_DIR, and the app's metrics made earlier would leave /metrics empty.
+    from service.http.app import engine_for
+
     engine = engine_for(settings)
     driver = open_driver(settings)
     try:
