@@ -143,6 +143,12 @@ def seed_only(driver: Driver) -> Driver:
     for knownAt (versions, archived links), then a (usually no-op) curated load."""
     _batched_delete(driver, "WHERE NOT n:ApiKey AND (n:Version OR n.origin IS NULL OR n.origin <> 'seed')")
     driver.execute_query("MATCH ()-[r:WAS]->() DELETE r")
+    # A deal's derived links (money flows, supplies) join seed companies, so deleting a written
+    # deal's node leaves them behind: they go with it.
+    driver.execute_query(
+        "MATCH ()-[r]->() WHERE r.partnership IS NOT NULL "
+        "AND NOT EXISTS { MATCH (p:Partnership {id: r.partnership}) } DELETE r"
+    )
     apply_constraints(driver, "neo4j")
     load_curated(driver, "neo4j", load_dataset(DATA_DIR))
     return driver

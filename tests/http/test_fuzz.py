@@ -138,6 +138,8 @@ def test_fuzzed_mutations(fuzz_api: ApiProcess, restored: Driver, keys: dict[str
     assert set(anonymous) == {"UNAUTHENTICATED"}, anonymous
     written = fuzz(operations(True, GenerationMode.POSITIVE), 120, url, editor)
     invalid = fuzz(operations(True, GenerationMode.NEGATIVE), 40, url, editor)
-    assert written["ok"] > 50, written  # answered with a result type: Written, ValidationError, ...
-    assert written["FORBIDDEN"] > 0, written  # retractions need an admin
+    # Retractions, merges and unmerges need an admin; of the rest, most are answered with a
+    # result type (Written, ValidationError, ...).
+    assert written["FORBIDDEN"] > 0, written
+    assert written["ok"] > (written.total() - written["FORBIDDEN"]) / 2, written
     assert invalid["GRAPHQL_VALIDATION_FAILED"] + invalid["BAD_USER_INPUT"] > 20, invalid
