@@ -212,7 +212,8 @@ class Aggregation:
             return self._one_step(lines, picked, keys, asked, wanted)
         qualifiers = sorted({n.qualifier for n in wanted if n.qualifier})
         qualifier_vars = {stored: self.names.var("q") for stored in qualifiers}
-        columns: list[str] = [f"{self._key(key, item, var)} AS {var}" for key, var in keys]
+        values, dates = self._dates(keys, item)
+        columns: list[str] = [f"{self._key(key, item, var, dates)} AS {var}" for key, var in keys]
         columns += [f"{self.read(stored, item)} AS {var}" for stored, var in qualifier_vars.items()]
         rows = self.names.var("rows")
         columns.append(f"count(*) AS {rows}")
@@ -249,7 +250,8 @@ class Aggregation:
                 )
                 second.append(f"collect({entry}) AS {final.sum}")
             finals.append(final)
-        text = " ".join([*lines, picked, f"WITH {', '.join(columns)}", f"WITH {', '.join(second)}"])
+        read = [f"WITH *, {', '.join(values)}"] if values else []
+        text = " ".join([*lines, picked, *read, f"WITH {', '.join(columns)}", f"WITH {', '.join(second)}"])
         return text, total, finals
 
     def _picked(self, keys: list[tuple[GroupKey, str]]) -> str:
@@ -282,14 +284,15 @@ class Aggregation:
         and a column no figure reads is not computed (it stands as `null`)."""
         item = self.node
         total = self.names.var("n")
-        columns = [f"{self._key(key, item, var)} AS {var}" for key, var in keys]
+        values, dates = self._dates(keys, item)  # read once per row where several columns use them
+        columns = [f"{self._key(key, item, var, dates)} AS {var}" for key, var in keys]
         columns.append(f"count(*) AS {total}")
         numbers: list[_Number] = []
-        values: list[str] = []  # read once per row where several columns aggregate them
         for number in wanted:
             value = self.read(number.stored, item)
-            if number.qualifier is not None:
-                (chosen,) = asked.qualifiers[number.name]
+            (chosen,) = asked.qualifiers[number.name] if number.qualifier else [tuple(MoneyQualifier)]
+            # Every amount has a qualifier: with all of them asked, none is left out.
+            if number.qualifier is not None and len(chosen) < len(MoneyQualifier):
                 within = f"{self.read(number.qualifier, item)} IN {self.names.param(list(chosen))}"
                 value = f"CASE WHEN {within} THEN {value} END"
             needed = asked.columns[number.name]
@@ -321,16 +324,23 @@ class Aggregation:
             qualifier,
         )
 
-    def _key(self, key: GroupKey, item: str, var: str) -> str:
+    def _dates(self, keys: list[tuple[GroupKey, str]], item: str) -> tuple[list[str], dict[str, str]]:
+        """The dates a quarter or month is taken from, each read into a variable once per item
+        (the key reads its year and its month): (the `value AS var` columns, stored → var)."""
+        parted = [k.stored for k, _ in keys if k.part in ("quarter", "month") and k.hop is None]
+        dates = {stored: self.names.var("d") for stored in parted}
+        return [f"{self.read(stored, item)} AS {var}" for stored, var in dates.items()], dates
+
+    def _key(self, key: GroupKey, item: str, var: str, dates: dict[str, str]) -> str:
         """The value an item is grouped by. A date part is a number that sorts as the period
         does (2025 * 100 + 7 for July 2025), formatted once per group rather than once per item."""
         if key.hop is not None:
             return var  # bound by its OPTIONAL MATCH
-        value = self.read(key.stored, item)
         if key.part is None:
-            return value
+            return self.read(key.stored, item)
         if key.part == "year":
-            return f"{value}.year"
+            return f"{self.read(key.stored, item)}.year"
+        value = dates[key.stored]
         precise = "true"
         if key.precision is not None:
             levels = self.names.param([str(p.value) for p in key.precise])

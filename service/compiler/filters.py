@@ -28,7 +28,7 @@ from service.domain.catalog import (
     PropFilter,
 )
 from service.errors import ApiError, bad_input
-from service.graph.fragments import now, only_tier_c, prop
+from service.graph.fragments import degree, now, only_tier_c, prop
 
 _COMPARE = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 _TEXT = {"contains": "CONTAINS", "startsWith": "STARTS WITH", "endsWith": "ENDS WITH"}
@@ -174,7 +174,9 @@ class FilterCompiler:
             return f"{found} {operator} {operand}"
         n = self.var("k")
         tests = " AND ".join(f"{n} {operator} {operand}" for operator, operand in comparisons)
-        return f"all({n} IN [{found}] WHERE {tests})"
+        # `any` of the one count, not `all`: the planner splits `all(... WHERE a AND b)` into one
+        # `all` per comparison, each with its own copy of the subquery to plan and to run.
+        return f"any({n} IN [{found}] WHERE {tests})"
 
     def _related(
         self, spec: ListFilter, binding: dict[str, str], value: dict[str, Any], depth: int
@@ -223,6 +225,12 @@ class FilterCompiler:
                 counted = rel if isinstance(spec.read, Items) else other
                 matched = f"MATCH {match_pattern}{f' WHERE {met}' if met else ''}"
                 found = f"COUNT {{ {matched} RETURN DISTINCT {counted} }}"
+                # No more items than links: a lower bound on the count is first held to the
+                # node's degree, so that only the nodes with enough links are followed. (Not
+                # under knownAt, whose links of then include archived ones.)
+                if not self.known.on:
+                    links = degree(binding["n"], hop)
+                    out += [f"{links} {op} {operand}" for op, operand in _at_least(comparisons)]
                 out.append(self._compared(found, comparisons))
             elif quantifier == "all":
                 unmet = " AND ".join([*([held] if held else []), f"NOT ({condition})"])
@@ -232,6 +240,11 @@ class FilterCompiler:
                 exists = f"EXISTS {{ MATCH {match_pattern}{f' WHERE {met}' if met else ''} }}"
                 out.append(exists if quantifier == "some" else f"NOT {exists}")
         return out
+
+
+def _at_least(comparisons: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The lower bounds among a count's comparisons (`=` is one too), as comparisons."""
+    return [(">=" if op == "=" else op, operand) for op, operand in comparisons if op in (">", ">=", "=")]
 
 
 def excludes_null(type_name: str, where: Any, stored: str) -> bool:

@@ -54,6 +54,13 @@ def pattern(start: str, hop: Hop, end: str, rel: str = "", known: bool = False) 
     return f"({start})-{step}->{end_node}" if hop.outgoing else f"({start})<-{step}-{end_node}"
 
 
+def degree(start: str, hop: Hop) -> str:
+    """How many links of the hop's types `start` has: an upper bound of any count of the ends or
+    links of that hop, which Neo4j reads from the node's degree without following a link."""
+    step = f"[:{'|'.join(identifier(r) for r in hop.rels)}]"
+    return f"COUNT {{ ({start})-{step}->() }}" if hop.outgoing else f"COUNT {{ ({start})<-{step}-() }}"
+
+
 def now(rule: Now, rel: str, today: str = "date()") -> str:
     """A value computed when read, as of `today` (an expression: the date of an `asOf` query)."""
     match rule:

@@ -15,6 +15,7 @@ from neo4j import Driver
 from service.compiler import new_compiler
 from service.compiler.roots import listing
 from service.compiler.selection import Selection
+from service.domain.vocab import MoneyQualifier
 from tests.support import data, seed_only
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
@@ -64,6 +65,9 @@ def test_one_step_only_when_no_split_is_asked() -> None:
     assert "min(" not in one
     split = statement({}, [*plain, Selection("includedQualifiers", "includedQualifiers")])
     assert "collect(CASE" in split
+    # Every qualifier asked: every amount counts, so none is tested (an empty list leaves all out).
+    assert ".value_qualifier IN" not in statement({"qualifiers": [q.value for q in MoneyQualifier]}, plain)
+    assert ".value_qualifier IN" in statement({"qualifiers": []}, plain)
 
 
 async def test_one_step_and_two_steps_agree_with_the_curated_deals(graph: Driver, engine: Run) -> None:
@@ -97,6 +101,23 @@ async def test_one_step_and_two_steps_agree_with_the_curated_deals(graph: Driver
         {"key": g["key"], "valueUsd": {k: g["valueUsd"][k] for k in FIGURES.split()}}
         for g in answer["two"]["groupBy"]
     ] == expected
+
+
+@pytest.mark.parametrize("asked", [[q.name for q in MoneyQualifier], []])
+async def test_every_qualifier_or_none_in_one_step_and_two(
+    graph: Driver, engine: Run, asked: list[str]
+) -> None:
+    chosen = f"qualifiers: [{', '.join(asked)}]"
+    answer = await data(
+        engine,
+        f"""{{ partnerships {{
+  one: aggregate {{ valueUsd({chosen}) {{ {FIGURES} }} }}
+  two: aggregate {{ valueUsd({chosen}) {{ {FIGURES} includedQualifiers }} }} }} }}""",
+    )
+    values = [d["usd"] for d in deals(graph) if d["usd"] is not None] if asked else []
+    assert answer["partnerships"]["one"]["valueUsd"] == summary(values)
+    two = answer["partnerships"]["two"]["valueUsd"]
+    assert {k: two[k] for k in FIGURES.split()} == summary(values)
 
 
 async def test_group_pages_add_up_to_the_whole_list(engine: Run) -> None:

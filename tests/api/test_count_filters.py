@@ -11,6 +11,7 @@ import yaml
 from neo4j import Driver
 
 from service.compiler.filters import FilterCompiler, FilterLimits
+from service.compiler.known import KnownTime
 from service.errors import ApiError
 from tests.support import data, seed_only
 
@@ -59,6 +60,8 @@ async def test_companies_with_more_than_n_suppliers(graph: Driver, engine: Run) 
     # Several comparisons all hold; `eq: 0` keeps companies without any.
     between = await ids(engine, "companies", "{suppliers: {count: {gte: 2, lte: 3}}}")
     assert between == {c for c, k in counts.items() if 2 <= k <= 3}
+    exactly = await ids(engine, "companies", "{suppliers: {count: {eq: 2}}}")
+    assert exactly == {c for c, k in counts.items() if k == 2}
     none = await ids(engine, "companies", "{suppliers: {count: {eq: 0}}, kind: {eq: INVESTMENT_FUND}}")
     funds = await ids(engine, "companies", "{kind: {eq: INVESTMENT_FUND}}")
     assert none == {c for c in funds if counts[c] == 0}
@@ -122,3 +125,31 @@ def test_each_comparison_is_a_filter_term() -> None:
     with pytest.raises(ApiError, match="at most 2 conditions") as refused:
         FilterCompiler(param, var, FilterLimits(terms=2)).where("Company", {"n": "n"}, where)
     assert refused.value.code == "QUERY_TOO_COMPLEX"
+
+
+def test_a_lower_bound_is_first_held_to_the_degree() -> None:
+    """`gt`, `gte` and `eq` skip the nodes with too few links before any is followed; an upper
+    bound cannot (a node with many links may have few distinct suppliers)."""
+    params: list[Any] = []
+    names = iter(range(1000))
+
+    def param(value: Any) -> str:
+        params.append(value)
+        return f"$p{len(params)}"
+
+    def var(prefix: str) -> str:
+        return f"{prefix}{next(names)}"
+
+    def compiled(count: dict[str, int], known: KnownTime | None = None) -> str:
+        where = {"suppliers": {"count": count}}
+        return FilterCompiler(param, var, known=known).where("Company", {"n": "n"}, where) or ""
+
+    assert "COUNT { (n)<-[:SUPPLIES]-() } > " in compiled({"gt": 6})
+    assert "COUNT { (n)<-[:SUPPLIES]-() } >= " in compiled({"eq": 2})
+    assert "COUNT { (n)<-[:SUPPLIES]-() }" not in compiled({"lt": 2, "ne": 1})
+    # Under knownAt, the links of then include archived ones: no bound from today's degree.
+    then = KnownTime(var)
+    then.at = "$at"
+    assert "COUNT { (n)" not in compiled({"gt": 6}, then)
+    # Several comparisons test one count: its subquery is written (and planned) once.
+    assert compiled({"gte": 2, "lte": 3}).count("COUNT { MATCH") == 1

@@ -45,6 +45,10 @@ STATE = """query($at: DateTime) {
   openai: company(id: "openai", knownAt: $at) { partnerships(first: 200) { nodes { id } } }
   deals: partnerships(knownAt: $at, first: 5, where: {parties: {some: {company: {id: {eq: "openai"}}}}
     id: {eq: "test-known-deal"}}) { totalCount }
+  withOpenai: partnerships(knownAt: $at, where: {id: {eq: "test-known-deal"},
+    parties: {count: {gte: 2, lte: 2, where: {company: {id: {in: ["openai", "test-known"]}}}}}}) {
+    totalCount
+  }
 }"""
 
 
@@ -122,12 +126,15 @@ async def test_an_entity_through_its_life_as_known_at_each_moment(curated: Drive
     assert parties(fourth) == {"test-known", "openai"}
     assert "test-known-deal" in {n["id"] for n in fourth["openai"]["partnerships"]["nodes"]}
     assert fourth["deals"]["totalCount"] == 1
+    # Counted among the links the deal had then, archived since or not.
+    assert fourth["withOpenai"]["totalCount"] == 1
 
     # The parties changed: Microsoft instead of OpenAI (OpenAI's tie is an archived link now).
     fifth = await state(engine, changed)
     assert parties(fifth) == {"test-known", "microsoft"}
     assert "test-known-deal" not in {n["id"] for n in fifth["openai"]["partnerships"]["nodes"]}
     assert fifth["deals"]["totalCount"] == 0
+    assert fifth["withOpenai"]["totalCount"] == 0
     assert not fifth["company"]["retracted"] and fifth["retracted"] == {"retracted": False}
 
     # Retracted: gone from every default answer, found as retracted when asked for.
