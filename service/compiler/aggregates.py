@@ -290,11 +290,12 @@ class Aggregation:
         numbers: list[_Number] = []
         for number in wanted:
             value = self.read(number.stored, item)
-            (chosen,) = asked.qualifiers[number.name] if number.qualifier else [tuple(MoneyQualifier)]
-            # Every amount has a qualifier: with all of them asked, none is left out.
-            if number.qualifier is not None and len(chosen) < len(MoneyQualifier):
-                within = f"{self.read(number.qualifier, item)} IN {self.names.param(list(chosen))}"
-                value = f"CASE WHEN {within} THEN {value} END"
+            if number.qualifier is not None:
+                (chosen,) = asked.qualifiers[number.name]
+                # Every amount has a qualifier: with all of them asked, none is left out.
+                if len(chosen) < len(MoneyQualifier):
+                    within = f"{self.read(number.qualifier, item)} IN {self.names.param(list(chosen))}"
+                    value = f"CASE WHEN {within} THEN {value} END"
             needed = asked.columns[number.name]
             if len(needed) > 1 and value != f"{item}.{number.stored}":
                 var = self.names.var("v")
