@@ -108,47 +108,48 @@ async def test_a_count_without_a_comparison_is_refused(engine: Run, where: str, 
     assert {e["extensions"]["code"] for e in payload["errors"]} == {code}, payload
 
 
+class Names:
+    """The parameter and variable namers a filter compiler is given by its statement."""
+
+    def __init__(self) -> None:
+        self.params: list[Any] = []
+        self.numbers = iter(range(1000))
+
+    def param(self, value: Any) -> str:
+        self.params.append(value)
+        return f"$p{len(self.params)}"
+
+    def var(self, prefix: str) -> str:
+        return f"{prefix}{next(self.numbers)}"
+
+    def compiler(self, limits: FilterLimits | None = None, known: KnownTime | None = None) -> FilterCompiler:
+        return FilterCompiler(self.param, self.var, limits, known=known)
+
+
 def test_each_comparison_is_a_filter_term() -> None:
-    params: list[Any] = []
-    names = iter(range(1000))
-
-    def param(value: Any) -> str:
-        params.append(value)
-        return f"$p{len(params)}"
-
-    def var(prefix: str) -> str:
-        return f"{prefix}{next(names)}"
-
+    names = Names()
     where = {"suppliers": {"count": {"gt": 0, "lt": 9, "ne": 4}}}
     # One related-item filter of three comparisons: three terms, not one.
-    assert FilterCompiler(param, var, FilterLimits(terms=3)).where("Company", {"n": "n"}, where)
+    assert names.compiler(FilterLimits(terms=3)).where("Company", {"n": "n"}, where)
     with pytest.raises(ApiError, match="at most 2 conditions") as refused:
-        FilterCompiler(param, var, FilterLimits(terms=2)).where("Company", {"n": "n"}, where)
+        names.compiler(FilterLimits(terms=2)).where("Company", {"n": "n"}, where)
     assert refused.value.code == "QUERY_TOO_COMPLEX"
 
 
 def test_a_lower_bound_is_first_held_to_the_degree() -> None:
     """`gt`, `gte` and `eq` skip the nodes with too few links before any is followed; an upper
     bound cannot (a node with many links may have few distinct suppliers)."""
-    params: list[Any] = []
-    names = iter(range(1000))
-
-    def param(value: Any) -> str:
-        params.append(value)
-        return f"$p{len(params)}"
-
-    def var(prefix: str) -> str:
-        return f"{prefix}{next(names)}"
+    names = Names()
 
     def compiled(count: dict[str, int], known: KnownTime | None = None) -> str:
         where = {"suppliers": {"count": count}}
-        return FilterCompiler(param, var, known=known).where("Company", {"n": "n"}, where) or ""
+        return names.compiler(known=known).where("Company", {"n": "n"}, where) or ""
 
     assert "COUNT { (n)<-[:SUPPLIES]-() } > " in compiled({"gt": 6})
     assert "COUNT { (n)<-[:SUPPLIES]-() } >= " in compiled({"eq": 2})
     assert "COUNT { (n)<-[:SUPPLIES]-() }" not in compiled({"lt": 2, "ne": 1})
     # Under knownAt, the links of then include archived ones: no bound from today's degree.
-    then = KnownTime(var)
+    then = KnownTime(names.var)
     then.at = "$at"
     assert "COUNT { (n)" not in compiled({"gt": 6}, then)
     # Several comparisons test one count: its subquery is written (and planned) once.
