@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from neo4j import Driver
 
 from neo4j_local.server import free_port
@@ -212,3 +213,17 @@ async def data(engine: Any, query: str, variables: dict[str, Any] | None = None)
     assert "errors" not in payload, payload
     assert payload["extensions"]["statements"] == len(payload["data"])  # one per root field
     return payload["data"]
+
+
+def summary(values: list[float]) -> dict[str, Any]:
+    """The figures an aggregate of these numbers answers (`count sum avg min max`), sums compared
+    approximately (Neo4j adds floats in its own order)."""
+    if not values:
+        return {"count": 0, "sum": None, "avg": None, "min": None, "max": None}
+    return {
+        "count": len(values),
+        "sum": pytest.approx(sum(values)),
+        "avg": pytest.approx(sum(values) / len(values)),
+        "min": min(values),
+        "max": max(values),
+    }

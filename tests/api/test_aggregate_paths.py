@@ -16,7 +16,7 @@ from service.compiler import new_compiler
 from service.compiler.roots import listing
 from service.compiler.selection import Selection
 from service.domain.vocab import MoneyQualifier
-from tests.support import data, seed_only
+from tests.support import data, seed_only, summary
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
 FIGURES = "count sum avg min max"
@@ -34,18 +34,6 @@ def deals(graph: Driver) -> list[dict[str, Any]]:
         database_="neo4j",
     )
     return [r.data() for r in records]
-
-
-def summary(values: list[float]) -> dict[str, Any]:
-    if not values:
-        return {"count": 0, "sum": None, "avg": None, "min": None, "max": None}
-    return {
-        "count": len(values),
-        "sum": pytest.approx(sum(values)),
-        "avg": pytest.approx(sum(values) / len(values)),
-        "min": min(values),
-        "max": max(values),
-    }
 
 
 def statement(query_args: dict[str, Any], figures: list[Selection]) -> str:

@@ -11,7 +11,7 @@ import pytest
 from neo4j import Driver
 
 from service.domain.vocab import MoneyQualifier
-from tests.support import ApiProcess, data, graphql, seed_only
+from tests.support import ApiProcess, data, graphql, seed_only, summary
 
 Run = Callable[..., Awaitable[dict[str, Any]]]
 QUALIFIER_ORDER = [q.name for q in MoneyQualifier]
@@ -34,18 +34,6 @@ async def refused(engine: Run, query: str) -> str:
 def rows(graph: Driver, cypher: str, **params: Any) -> list[dict[str, Any]]:
     records, _, _ = graph.execute_query(cypher, params, database_="neo4j")
     return [record.data() for record in records]
-
-
-def summary(values: list[float]) -> dict[str, Any]:
-    if not values:
-        return {"count": 0, "sum": None, "avg": None, "min": None, "max": None}
-    return {
-        "count": len(values),
-        "sum": pytest.approx(sum(values)),
-        "avg": pytest.approx(sum(values) / len(values)),
-        "min": min(values),
-        "max": max(values),
-    }
 
 
 def deals(graph: Driver, where: str = "true", **params: Any) -> list[dict[str, Any]]:
